@@ -1,0 +1,2 @@
+/* bench_main.c — placeholder until benchmarks land. */
+int main(void) { return 0; }

@@ -1,0 +1,3 @@
+/* spectrum-cli — placeholder entry point until the program module lands. */
+#include <stdio.h>
+int main(void) { fputs("spectrum-cli: not built yet\n", stderr); return 1; }

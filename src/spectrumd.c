@@ -1,0 +1,3 @@
+/* spectrumd — placeholder entry point until the program module lands. */
+#include <stdio.h>
+int main(void) { fputs("spectrumd: not built yet\n", stderr); return 1; }

@@ -1,0 +1,6 @@
+# util: bytes/hex, errors, logging, args and config, filesystem helpers.
+noinst_LIBRARIES += libspectrum_util.a
+libspectrum_util_a_SOURCES = \
+	src/util/err.c src/util/err.h \
+	src/util/bytes.c src/util/bytes.h \
+	src/util/hex.c src/util/hex.h

@@ -1,0 +1,1 @@
+# Runners over ../shared/ethereum-tests. Each prints "N passed, M failed" last.

@@ -1,0 +1,1 @@
+# libFuzzer targets (configure --enable-fuzz CC=clang; see contrib/fuzz.sh).
