@@ -4,4 +4,4 @@ noinst_LIBRARIES += libspectrum_crypto.a
 libspectrum_crypto_a_CPPFLAGS = $(AM_CPPFLAGS) $(SECP256K1_CFLAGS) $(OPENSSL_CFLAGS)
 libspectrum_crypto_a_SOURCES = \
 	src/crypto/keccak.c src/crypto/keccak.h \
-	src/crypto/ecdsa.h
+	src/crypto/ecdsa.c src/crypto/ecdsa.h

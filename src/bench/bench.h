@@ -1,0 +1,28 @@
+/*
+ * bench.h — the benchmark harness: one binary (bench_spectrum), one case per
+ * workload. Each group file (bench_crypto.c, bench_rlp.c, bench_trie.c, ...)
+ * defines a function that runs its cases when their name matches the filter
+ * and reports one line per figure through bench_report().
+ *
+ * Usage: src/bench/bench_spectrum [FILTER]   (substring of case names)
+ */
+#ifndef SPECTRUM_BENCH_H
+#define SPECTRUM_BENCH_H
+
+#include <stdbool.h>
+
+/* Monotonic time in seconds. */
+double bench_now(void);
+
+/* True when the case `name` matches the command-line filter. */
+bool bench_selected(const char *name);
+
+/* Prints "name  value unit" aligned. */
+void bench_report(const char *name, double value, const char *unit);
+
+/* Groups (one per file). */
+void bench_crypto(void);
+void bench_rlp(void);
+void bench_trie(void);
+
+#endif
