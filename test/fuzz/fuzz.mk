@@ -3,7 +3,7 @@
 #   if ENABLE_FUZZ / noinst_PROGRAMS += test/fuzz/fuzz_NAME / FUZZ_TARGETS += ... / endif
 # and `make fuzz` builds them all.
 FUZZ_TARGETS =
-FUZZ_LDFLAGS = -fsanitize=fuzzer
+FUZZ_LINK_FLAGS = -fsanitize=fuzzer
 FUZZ_LIBS = $(SPECTRUM_LIBS) $(SPECTRUM_EXTERNAL_LIBS)
 
 include test/fuzz/primitives.mk
