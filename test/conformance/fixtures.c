@@ -41,7 +41,7 @@ char *fixtures_path(const char *sub)
 json_t *fixtures_load(const char *path)
 {
     json_error_t e;
-    json_t *j = json_load_file(path, JSON_DECODE_ANY, &e);
+    json_t *j = json_load_file(path, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
     if (!j)
         fprintf(stderr, "cannot load %s: %s (line %d)\n", path, e.text, e.line);
     return j;

@@ -1,0 +1,5 @@
+# chain: chain parameters, genesis, validation, execution, fork choice.
+noinst_LIBRARIES += libspectrum_chain.a
+libspectrum_chain_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
+libspectrum_chain_a_SOURCES = \
+	src/chain/genesis.c src/chain/genesis.h

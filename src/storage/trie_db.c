@@ -1,0 +1,63 @@
+/*
+ * trie_db.c — trie node store over LevelDB; see trie_db.h.
+ *
+ * The store's get contract lets the bytes live until the next get, so the
+ * buffer db_get returns is kept in the struct and freed on the next call:
+ * one copy per load and nothing for the trie to free.
+ */
+#include "storage/trie_db.h"
+
+#include <stdlib.h>
+
+#include "util/err.h"
+
+void trie_db_init(struct trie_db *tdb, struct db *db, const struct db_snapshot *snap,
+                  struct db_batch *batch)
+{
+    tdb->db = db;
+    tdb->snap = snap;
+    tdb->batch = batch;
+    tdb->last = NULL;
+}
+
+void trie_db_set_batch(struct trie_db *tdb, struct db_batch *batch)
+{
+    tdb->batch = batch;
+}
+
+void trie_db_release(struct trie_db *tdb)
+{
+    free(tdb->last);
+    tdb->last = NULL;
+}
+
+static int tdb_get(void *ctx, const uint8_t hash[32], const uint8_t **node, size_t *len)
+{
+    struct trie_db *tdb = ctx;
+    free(tdb->last);
+    tdb->last = NULL;
+    uint8_t *v = NULL;
+    size_t n = 0;
+    int rc = db_get(tdb->db, tdb->snap, hash, 32, &v, &n);
+    if (rc)
+        return rc;
+    tdb->last = v;
+    *node = v;
+    *len = n;
+    return 0;
+}
+
+static int tdb_put(void *ctx, const uint8_t hash[32], const uint8_t *node, size_t len)
+{
+    struct trie_db *tdb = ctx;
+    if (!tdb->batch)
+        return err_set(ERR_STATE, "trie_db: read-only store (no batch)");
+    db_batch_put(tdb->batch, hash, 32, node, len);
+    return 0;
+}
+
+struct trie_store trie_db_store(struct trie_db *tdb)
+{
+    struct trie_store s = { tdb_get, tdb_put, tdb };
+    return s;
+}
