@@ -1,5 +1,11 @@
-/* ecdsa.c — secp256k1 sign / recover / address over libsecp256k1; see ecdsa.h. */
+/* ecdsa.c — secp256k1 sign / recover / address over libsecp256k1; see ecdsa.h.
+ *
+ * One context for the process, created once. It is randomized with fresh
+ * OpenSSL randomness (secp256k1_context_randomize), which blinds the
+ * signing and key-generation multiplications against timing and power side
+ * channels; without randomness it still works, unblinded. */
 #include "crypto/ecdsa.h"
+#include "crypto/ossl.h"
 #include "crypto/keccak.h"
 #include "util/err.h"
 
@@ -14,6 +20,13 @@ static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
 static void create_ctx(void)
 {
     ctx = secp256k1_context_create(SECP256K1_CONTEXT_SIGN | SECP256K1_CONTEXT_VERIFY);
+    uint8_t seed[32];
+    if (ctx && RAND_bytes(seed, sizeof seed) == 1) {
+        if (!secp256k1_context_randomize(ctx, seed)) {
+            /* cannot happen for a signing context; stay unblinded */
+        }
+    }
+    OPENSSL_cleanse(seed, sizeof seed);
 }
 
 int ecdsa_init(void)
