@@ -51,7 +51,7 @@ static int tdb_put(void *ctx, const uint8_t hash[32], const uint8_t *node, size_
 {
     struct trie_db *tdb = ctx;
     if (!tdb->batch)
-        return err_set(ERR_STATE, "trie_db: read-only store (no batch)");
+        return err_set(ERR_BADSTATE, "trie_db: read-only store (no batch)");
     db_batch_put(tdb->batch, hash, 32, node, len);
     return 0;
 }

@@ -45,7 +45,7 @@ void trie_db_set_batch(struct trie_db *tdb, struct db_batch *batch);
 void trie_db_release(struct trie_db *tdb);
 
 /* Returns the store interface over tdb. get returns 0, ERR_NOTFOUND, ERR_IO
- * or ERR_NOMEM; put returns 0 or ERR_STATE when there is no batch. */
+ * or ERR_NOMEM; put returns 0 or ERR_BADSTATE when there is no batch. */
 struct trie_store trie_db_store(struct trie_db *tdb);
 
 #endif

@@ -94,7 +94,7 @@ static int edge(struct walk *w, struct tnode **slot, size_t d, bool want_branch,
             break;
         }
         default:
-            return err_set(ERR_STATE, "trie: corrupt node kind %d", n->kind);
+            return err_set(ERR_BADSTATE, "trie: corrupt node kind %d", n->kind);
         }
     }
     return 0;
@@ -151,7 +151,7 @@ static int above(struct walk *w, struct tnode **slot, size_t d, bool want_branch
         return 0;
     }
     default:
-        return err_set(ERR_STATE, "trie: corrupt node kind %d", n->kind);
+        return err_set(ERR_BADSTATE, "trie: corrupt node kind %d", n->kind);
     }
 }
 
@@ -207,7 +207,7 @@ static int below(struct walk *w, struct tnode **slot, size_t d, bool want_branch
         return 0;
     }
     default:
-        return err_set(ERR_STATE, "trie: corrupt node kind %d", n->kind);
+        return err_set(ERR_BADSTATE, "trie: corrupt node kind %d", n->kind);
     }
 }
 
@@ -288,7 +288,7 @@ int trie_iter_seek_before(struct trie_iter *it, const uint8_t *key, size_t klen)
 int trie_iter_next(struct trie_iter *it)
 {
     if (!it->valid)
-        return err_set(ERR_STATE, "trie iterator: not positioned");
+        return err_set(ERR_BADSTATE, "trie iterator: not positioned");
     uint8_t cur[TRIE_MAX_KEY_LEN];
     size_t n = it->klen;
     memcpy(cur, it->key, n);
@@ -298,7 +298,7 @@ int trie_iter_next(struct trie_iter *it)
 int trie_iter_prev(struct trie_iter *it)
 {
     if (!it->valid)
-        return err_set(ERR_STATE, "trie iterator: not positioned");
+        return err_set(ERR_BADSTATE, "trie iterator: not positioned");
     uint8_t cur[TRIE_MAX_KEY_LEN];
     size_t n = it->klen;
     memcpy(cur, it->key, n);

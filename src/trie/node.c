@@ -270,7 +270,7 @@ int tnode_encode(const struct tnode *n, struct bytes *out)
         payload += rlp_bytes_size(val, vlen);
         break;
     default:
-        return err_set(ERR_STATE, "trie: encoding a node of kind %d", n->kind);
+        return err_set(ERR_BADSTATE, "trie: encoding a node of kind %d", n->kind);
     }
     int rc = bytes_reserve(out, payload + 9);
     if (rc)

@@ -182,7 +182,7 @@ int trie_path_nibbles(const struct trie *t, const uint8_t *key, size_t klen,
  * ERR_NOMEM or the store's error. */
 int trie_resolve(struct trie *t, struct tnode **slot, size_t depth, bool want_branch);
 
-/* Fails with ERR_STATE when an earlier failure left the trie unusable. */
+/* Fails with ERR_BADSTATE when an earlier failure left the trie unusable. */
 int trie_check_usable(const struct trie *t);
 
 #endif

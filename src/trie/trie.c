@@ -10,7 +10,7 @@
  * or corrupt node) therefore leaves the trie exactly as it was. Allocations
  * a structural change needs are made before anything is changed, for the
  * same reason; only the merge of paths after a deletion can fail half way
- * (out of memory), and then the trie refuses further use (ERR_STATE) rather
+ * (out of memory), and then the trie refuses further use (ERR_BADSTATE) rather
  * than give a wrong root.
  *
  * Recursion depth is bounded: every level consumes at least one nibble of a
@@ -79,7 +79,7 @@ size_t trie_node_count(const struct trie *t)
 int trie_check_usable(const struct trie *t)
 {
     if (t->broken)
-        return err_set(ERR_STATE, "trie: unusable after an allocation failure mid-update");
+        return err_set(ERR_BADSTATE, "trie: unusable after an allocation failure mid-update");
     return 0;
 }
 
@@ -216,7 +216,7 @@ int trie_get(struct trie *t, const uint8_t *key, size_t klen, const uint8_t **va
             want_branch = false;
             continue;
         default:
-            return err_set(ERR_STATE, "trie: corrupt node kind %d", n->kind);
+            return err_set(ERR_BADSTATE, "trie: corrupt node kind %d", n->kind);
         }
     }
 }
@@ -373,7 +373,7 @@ static int insert(struct update *u, struct tnode **slot, size_t d, bool want_bra
         *changed = true;
         return 0;
     default:
-        return err_set(ERR_STATE, "trie: corrupt node kind %d", n->kind);
+        return err_set(ERR_BADSTATE, "trie: corrupt node kind %d", n->kind);
     }
 }
 
@@ -420,7 +420,7 @@ static int collapse(struct trie *t, struct tnode **slot)
     }
     if (c->kind != TN_BRANCH) {
         t->broken = true;
-        return err_set(ERR_STATE, "trie: collapsing onto an unloaded node");
+        return err_set(ERR_BADSTATE, "trie: collapsing onto an unloaded node");
     }
     /* The child is a branch: n becomes an extension of one nibble. */
     memset(&n->u, 0, sizeof n->u);
@@ -513,7 +513,7 @@ static int delete(struct update *u, struct tnode **slot, size_t d, bool want_bra
         *changed = true;
         return collapse(t, slot);
     default:
-        return err_set(ERR_STATE, "trie: corrupt node kind %d", n->kind);
+        return err_set(ERR_BADSTATE, "trie: corrupt node kind %d", n->kind);
     }
 }
 
@@ -597,7 +597,7 @@ int trie_commit(struct trie *t, uint8_t *root)
 {
     uint8_t h[32];
     if (!t->has_store)
-        return err_set(ERR_STATE, "trie_commit: trie has no store");
+        return err_set(ERR_BADSTATE, "trie_commit: trie has no store");
     int rc = trie_root_hash(t, h);
     if (rc)
         return rc;

@@ -107,7 +107,7 @@ struct trie;
  *          store), ERR_NOMEM.
  * Args:    store  node store, copied by value (its ctx must outlive the
  *                 trie); NULL for a trie that lives only in memory (then
- *                 trie_commit fails with ERR_STATE).
+ *                 trie_commit fails with ERR_BADSTATE).
  *          root   32-byte root hash, or NULL (and TRIE_EMPTY_ROOT) for an
  *                 empty trie.
  *          flags  0 or TRIE_SECURE.
@@ -139,7 +139,7 @@ int trie_get(struct trie *t, const uint8_t *key, size_t klen, const uint8_t **va
  *
  * Returns: 0, ERR_RANGE (key or value too long), ERR_NOTFOUND / ERR_DECODE
  *          (a node on the path cannot be loaded: the trie is unchanged),
- *          ERR_NOMEM, ERR_STATE (an earlier allocation failure in the
+ *          ERR_NOMEM, ERR_BADSTATE (an earlier allocation failure in the
  *          middle of an update left the trie unusable).
  */
 int trie_put(struct trie *t, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen);
@@ -151,7 +151,7 @@ int trie_delete(struct trie *t, const uint8_t *key, size_t klen);
  * Computes the root hash. Only nodes changed since the last call are
  * encoded and hashed; the others keep their cached hashes.
  *
- * Returns: 0, ERR_NOMEM, ERR_STATE (trie unusable, see trie_put).
+ * Returns: 0, ERR_NOMEM, ERR_BADSTATE (trie unusable, see trie_put).
  * Out:     root  32 bytes.
  */
 int trie_root_hash(struct trie *t, uint8_t root[32]);
@@ -161,7 +161,7 @@ int trie_root_hash(struct trie *t, uint8_t root[32]);
  * the store (the root node always under the root hash; nodes embedded in
  * their parent are not written on their own). The nodes stay in memory.
  *
- * Returns: 0, ERR_STATE (no store, or trie unusable), ERR_NOMEM, or the
+ * Returns: 0, ERR_BADSTATE (no store, or trie unusable), ERR_NOMEM, or the
  *          store's put error (then a later commit writes them again).
  * Out:     root  the root hash (may be NULL).
  */
@@ -187,7 +187,7 @@ struct trie_proof {
  * gives an empty proof. For a TRIE_SECURE trie the path is keccak256(key).
  *
  * Returns: 0, ERR_RANGE, ERR_NOMEM, ERR_NOTFOUND / ERR_DECODE (a node on
- *          the path cannot be loaded), ERR_STATE.
+ *          the path cannot be loaded), ERR_BADSTATE.
  * Out:     *proof  filled (freed first if it held nodes); free with
  *          trie_proof_free.
  */
@@ -248,9 +248,9 @@ int trie_iter_last(struct trie_iter *it);
 int trie_iter_seek(struct trie_iter *it, const uint8_t *key, size_t klen);
 /* The greatest key < key. */
 int trie_iter_seek_before(struct trie_iter *it, const uint8_t *key, size_t klen);
-/* The next key after the current one (invalid iterator: ERR_STATE). */
+/* The next key after the current one (invalid iterator: ERR_BADSTATE). */
 int trie_iter_next(struct trie_iter *it);
-/* The key before the current one (invalid iterator: ERR_STATE). */
+/* The key before the current one (invalid iterator: ERR_BADSTATE). */
 int trie_iter_prev(struct trie_iter *it);
 
 #endif

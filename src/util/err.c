@@ -59,7 +59,7 @@ const char *err_name(int code)
     case ERR_DECODE: return "decode error";
     case ERR_NOTFOUND: return "not found";
     case ERR_CRYPTO: return "cryptographic failure";
-    case ERR_STATE: return "invalid state";
+    case ERR_BADSTATE: return "invalid state";
     case ERR_UNSUPPORTED: return "unsupported";
     default: return "unknown error";
     }

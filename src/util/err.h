@@ -22,7 +22,7 @@ enum err_code {
     ERR_DECODE = -5,    /* bytes do not decode (RLP, hex, JSON, ...) */
     ERR_NOTFOUND = -6,  /* key, file or item does not exist */
     ERR_CRYPTO = -7,    /* bad signature, key or MAC */
-    ERR_STATE = -8,     /* operation not allowed in the current state */
+    ERR_BADSTATE = -8,     /* operation not allowed in the current state */
     ERR_UNSUPPORTED = -9,
 };
 

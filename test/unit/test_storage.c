@@ -369,7 +369,7 @@ START_TEST(trie_commits_through_batch)
     }
     /* A change cannot be committed without a batch. */
     ck_assert_int_eq(trie_put(t, (const uint8_t *)"new", 3, (const uint8_t *)"v", 1), 0);
-    ck_assert_int_eq(trie_commit(t, root), ERR_STATE);
+    ck_assert_int_eq(trie_commit(t, root), ERR_BADSTATE);
     trie_free(t);
     trie_db_release(&tdb);
     db_snapshot_free(db, s);

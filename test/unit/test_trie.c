@@ -326,7 +326,7 @@ START_TEST(commit_and_reopen)
     /* Without a store: commit is refused, a non-empty root cannot open. */
     struct trie *mem;
     ck_assert_int_eq(trie_open(NULL, NULL, 0, &mem), 0);
-    ck_assert_int_eq(trie_commit(mem, again), ERR_STATE);
+    ck_assert_int_eq(trie_commit(mem, again), ERR_BADSTATE);
     trie_free(mem);
     ck_assert_int_eq(trie_open(NULL, root, 0, &mem), ERR_INVAL);
     ck_assert_int_eq(trie_open(&st, NULL, 8, &mem), ERR_INVAL);
@@ -685,7 +685,7 @@ START_TEST(iterates_in_order)
     }
     /* An unpositioned iterator refuses to move; an empty trie has no keys. */
     it.valid = false;
-    ck_assert_int_eq(trie_iter_next(&it), ERR_STATE);
+    ck_assert_int_eq(trie_iter_next(&it), ERR_BADSTATE);
     trie_free(t);
     free(r.e);
     ck_assert_int_eq(trie_open(NULL, NULL, 0, &t), 0);

@@ -19,13 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* OpenSSL's types.h declares a typedef ERR_STATE, which collides with the
- * ERR_STATE code of util/err.h; rename OpenSSL's (unused here) while its
- * headers are read. */
-#define ERR_STATE openssl_ERR_STATE
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
-#undef ERR_STATE
 
 #include "primitives/u256.h"
 #include "util/err.h"

@@ -16,3 +16,13 @@ include test/unit/u256.mk
 include test/unit/primitives.mk
 include test/unit/trie.mk
 include test/unit/storage.mk
+
+# util/args (options, config file, precedence, errors), util/log and util/fs.
+check_PROGRAMS += test/unit/test_args test/unit/test_log
+TESTS += test/unit/test_args test/unit/test_log
+test_unit_test_args_SOURCES = test/unit/test_args.c
+test_unit_test_args_CFLAGS = $(UNIT_CFLAGS)
+test_unit_test_args_LDADD = $(UNIT_LIBS)
+test_unit_test_log_SOURCES = test/unit/test_log.c
+test_unit_test_log_CFLAGS = $(UNIT_CFLAGS)
+test_unit_test_log_LDADD = $(UNIT_LIBS)

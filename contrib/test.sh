@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# test.sh — sets up, builds and runs every test of spectrumd:
+#   1. contrib/setup.sh (dependencies, configure, build in ./build or $BUILD_DIR)
+#   2. make -j2 check: unit suites and conformance runners (the functional
+#      tests are skipped there and run in step 4, to be counted one by one);
+#      on failure the logs of the failing tests are printed
+#   3. contrib/fuzz.sh, when present: every libFuzzer target for $FUZZ_RUNS
+#      runs (default 1000000), built in ./build-fuzz
+#   4. test/functional/test_runner.py: every functional test
+# The last line is "N passed, M failed", counting test programs and scripts
+# (a step that cannot run at all counts as one failure). Exit code 0 only
+# when nothing failed.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+builddir=${BUILD_DIR:-build}
+
+passed=0
+failed=0
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit $?
+}
+
+if ! contrib/setup.sh; then
+    echo "test.sh: setup failed (dependencies, configure or build)"
+    failed=$((failed + 1))
+    finish
+fi
+
+# ---- 2. unit and conformance ----------------------------------------------
+echo "test.sh: make -j2 check (in $builddir/)"
+suite="$builddir/test-suite.log"
+rm -f "$suite"
+SPECTRUM_FUNCTIONAL=skip make -C "$builddir" -j2 check
+check_rc=$?
+if [ -f "$suite" ]; then
+    count() { sed -n "s/^# $1: *\([0-9]*\)$/\1/p" "$suite" | head -1; }
+    passed=$((passed + $(count PASS) + $(count XFAIL)))
+    failed=$((failed + $(count FAIL) + $(count ERROR) + $(count XPASS)))
+    if [ $check_rc -ne 0 ]; then
+        echo "test.sh: make check failed; logs of the failing tests:"
+        cat "$suite"
+    fi
+else
+    echo "test.sh: make check did not run the tests (build failure?)"
+    failed=$((failed + 1))
+fi
+if [ $check_rc -ne 0 ] && [ -f "$suite" ] && ! grep -qE '^# (FAIL|ERROR|XPASS): *[1-9]' "$suite"; then
+    failed=$((failed + 1))    # make failed although no test did
+fi
+
+# ---- 3. fuzzing -----------------------------------------------------------
+if [ -x contrib/fuzz.sh ]; then
+    echo "test.sh: contrib/fuzz.sh (FUZZ_RUNS=${FUZZ_RUNS:-1000000})"
+    fuzz_out=$(mktemp)
+    FUZZ_RUNS=${FUZZ_RUNS:-1000000} contrib/fuzz.sh | tee "$fuzz_out"
+    fuzz_rc=${PIPESTATUS[0]}
+    ok=$(awk '$2 == "ok"' "$fuzz_out" | wc -l)
+    bad=$(awk '$2 == "FAIL" || /NOT BUILT/' "$fuzz_out" | wc -l)
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+    if [ "$fuzz_rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+        echo "test.sh: contrib/fuzz.sh failed (exit code $fuzz_rc)"
+        failed=$((failed + 1))
+    fi
+    rm -f "$fuzz_out"
+else
+    echo "test.sh: contrib/fuzz.sh not present, no fuzzing"
+fi
+
+# ---- 4. functional --------------------------------------------------------
+echo "test.sh: functional tests"
+func_out=$(mktemp)
+python3 test/functional/test_runner.py -j 2 --bindir "$builddir" | tee "$func_out"
+func_rc=${PIPESTATUS[0]}
+last=$(tail -n 1 "$func_out")
+rm -f "$func_out"
+if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+    if [ "$func_rc" -ne 0 ] && [ "${BASH_REMATCH[2]}" -eq 0 ]; then
+        failed=$((failed + 1))
+    fi
+else
+    echo "test.sh: the functional test runner did not finish"
+    failed=$((failed + 1))
+fi
+
+finish

@@ -1,0 +1,130 @@
+/*
+ * init.c — see init.h.
+ *
+ * Signals are delivered through libevent (evsignal), so the handlers run as
+ * ordinary callbacks in the loop, not in signal context: stopping is just
+ * leaving the loop, and the shutdown sequence runs on the main thread with
+ * no async-signal-safety concerns.
+ */
+#include "config.h"
+
+#include "node/init.h"
+
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "node/network.h"
+#include "storage/db.h"
+#include "util/args.h"
+#include "util/err.h"
+#include "util/log.h"
+
+static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct node *n = arg;
+    log_info("Received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    event_base_loopbreak(n->base);
+}
+
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+    log_request_reopen();
+    log_info("SIGHUP: debug.log reopened");
+}
+
+int node_start(struct node *n, const struct args *a)
+{
+    char path[FS_PATH_MAX];
+    const char *dir = n->paths.netdir;
+    int rc;
+
+    rc = fs_lock_dir(dir, &n->lock);
+    if (rc == ERR_BADSTATE)
+        return err_set(rc, "Cannot obtain a lock on data directory %s; spectrumd is probably "
+                           "already running.", dir);
+    if (rc)
+        return rc;
+
+    rc = fs_join(path, sizeof path, dir, "debug.log");
+    if (!rc)
+        rc = log_open(path);
+    if (rc)
+        return err_wrap(rc, "debug.log");
+    n->log_open = true;
+
+    const char *pid = args_get_str(a, "pid", "spectrumd.pid");
+    if (pid) {
+        if (!*pid)
+            return err_set(ERR_INVAL, "-pid is empty (use -nopid for no pid file)");
+        rc = fs_join(path, sizeof path, dir, pid);
+        if (!rc)
+            rc = fs_write_pidfile(path, getpid());
+        if (rc)
+            return rc;
+        memcpy(n->pidfile, path, sizeof path);
+    }
+
+    rc = fs_join(path, sizeof path, dir, "chaindata");
+    if (!rc)
+        rc = db_open(path, NULL, &n->db);
+    if (rc)
+        return err_wrap(rc, "cannot open the database %s", path);
+    log_info("Opened database %s", path);
+
+    if (evthread_use_pthreads() != 0)
+        return err_set(ERR_BADSTATE, "libevent: no thread support");
+    n->base = event_base_new();
+    if (!n->base)
+        return err_set(ERR_NOMEM, "libevent: cannot create the event loop");
+    const int sigs[3] = {SIGTERM, SIGINT, SIGHUP};
+    for (int i = 0; i < 3; i++) {
+        n->signals[i] = evsignal_new(n->base, sigs[i], sigs[i] == SIGHUP ? on_hup : on_stop_signal, n);
+        if (!n->signals[i] || evsignal_add(n->signals[i], NULL) != 0)
+            return err_set(ERR_BADSTATE, "libevent: cannot watch signal %d", sigs[i]);
+    }
+    signal(SIGPIPE, SIG_IGN);
+
+    log_info("spectrumd %s starting, network %s, data dir %s", PACKAGE_VERSION, n->paths.net->name,
+             dir);
+    return 0;
+}
+
+int node_run(struct node *n)
+{
+    if (event_base_dispatch(n->base) < 0)
+        return err_set(ERR_BADSTATE, "event loop failed");
+    return 0;
+}
+
+void node_stop(struct node *n)
+{
+    log_info("Shutdown: in progress...");
+    for (int i = 0; i < 3; i++) {
+        if (n->signals[i])
+            event_free(n->signals[i]);
+        n->signals[i] = NULL;
+    }
+    if (n->base)
+        event_base_free(n->base);
+    n->base = NULL;
+    if (n->db) {
+        db_close(n->db);
+        n->db = NULL;
+        log_info("Database closed");
+    }
+    if (n->pidfile[0]) {
+        if (unlink(n->pidfile) != 0)
+            log_warn("cannot remove pid file %s", n->pidfile);
+        n->pidfile[0] = 0;
+    }
+    fs_unlock(n->lock);
+    n->lock = NULL;
+    log_info("Shutdown: done");
+    if (n->log_open)
+        log_close();
+    n->log_open = false;
+}

@@ -1,0 +1,1 @@
+"""Test framework for spectrumd functional tests (Python 3 standard library only)."""
