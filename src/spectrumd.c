@@ -107,8 +107,16 @@ int main(int argc, char **argv)
     }
 
     if (node_start(&node, a)) {
-        code = fail(&dn, node.log_open);
+        /* Log first, then undo the start (pid file, lock) before the parent of
+         * a -daemon start hears of the failure and exits: whoever ran us may
+         * look at the data directory as soon as we report. */
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", err_msg()[0] ? err_msg() : "unknown error");
+        if (node.log_open)
+            log_error("%s", msg);
         node_stop(&node);
+        err_set(ERR_IO, "%s", msg);
+        code = fail(&dn, false);
         goto out;
     }
     daemon_ready(&dn);
