@@ -24,5 +24,6 @@ void bench_report(const char *name, double value, const char *unit);
 void bench_crypto(void);
 void bench_rlp(void);
 void bench_trie(void);
+void bench_bn254(void);
 
 #endif

@@ -35,5 +35,6 @@ int main(int argc, char **argv)
     bench_crypto();
     bench_rlp();
     bench_trie();
+    bench_bn254();
     return 0;
 }
