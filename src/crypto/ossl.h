@@ -1,7 +1,7 @@
 /*
  * ossl.h — the OpenSSL headers the crypto module uses, included in one
- * place. (For src/crypto and its tests and benchmarks: other modules do
- * not call OpenSSL.)
+ * place for src/crypto and its tests and benchmarks. (Elsewhere only the
+ * modexp precompile calls OpenSSL, for BIGNUM.)
  */
 #ifndef SPECTRUM_CRYPTO_OSSL_H
 #define SPECTRUM_CRYPTO_OSSL_H
