@@ -10,6 +10,7 @@ include test/fuzz/primitives.mk
 include test/fuzz/crypto.mk
 include test/fuzz/trie.mk
 include test/fuzz/util.mk
+include test/fuzz/precompile.mk
 
 .PHONY: fuzz
 fuzz: $(FUZZ_TARGETS)
