@@ -7,6 +7,7 @@
 #   3. contrib/fuzz.sh, when present: every libFuzzer target for $FUZZ_RUNS
 #      runs (default 1000000), built in ./build-fuzz
 #   4. test/functional/test_runner.py: every functional test
+#   5. contrib/contracts: artifacts rebuild identically; contract tests (node --test)
 # The last line is "N passed, M failed", counting test programs and scripts
 # (a step that cannot run at all counts as one failure). Exit code 0 only
 # when nothing failed.
@@ -84,6 +85,32 @@ if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
     fi
 else
     echo "test.sh: the functional test runner did not finish"
+    failed=$((failed + 1))
+fi
+
+# ---- 5. system contracts ----------------------------------------------------
+# The committed artifacts must be what the pinned solc builds from the sources,
+# and the contracts must behave as the spec says (node --test).
+echo "test.sh: contrib/contracts/build.sh --check"
+if contrib/contracts/build.sh --check; then
+    passed=$((passed + 1))
+else
+    echo "test.sh: share/contracts differs from a rebuild of contrib/contracts"
+    failed=$((failed + 1))
+fi
+echo "test.sh: contrib/contracts/test.sh"
+ct_out=$(mktemp)
+contrib/contracts/test.sh 2>&1 | tee "$ct_out"
+ct_rc=${PIPESTATUS[0]}
+ct_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$ct_out" | tail -1)
+ct_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$ct_out" | tail -1)
+rm -f "$ct_out"
+if [ -n "$ct_pass" ] && [ -n "$ct_fail" ]; then
+    passed=$((passed + ct_pass))
+    failed=$((failed + ct_fail))
+    [ "$ct_rc" -ne 0 ] && [ "$ct_fail" -eq 0 ] && failed=$((failed + 1))
+else
+    echo "test.sh: the contract tests did not run"
     failed=$((failed + 1))
 fi
 
