@@ -3,3 +3,4 @@ noinst_LIBRARIES += libspectrum_chain.a
 libspectrum_chain_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 libspectrum_chain_a_SOURCES = \
 	src/chain/genesis.c src/chain/genesis.h
+libspectrum_chain_a_SOURCES += src/chain/params.c src/chain/params.h
