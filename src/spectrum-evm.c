@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evmtool/evmtool.h"
 #include "util/args.h"
 #include "util/err.h"
 
@@ -44,9 +45,28 @@ struct command {
 static int cmd_help(const struct args *a, int argc, char **argv);
 static int cmd_version(const struct args *a, int argc, char **argv);
 
+/* The EVM commands live in src/evmtool (see evmtool.h). */
+static int cmd_statetest(const struct args *a, int argc, char **argv)
+{
+    return evmtool_statetest(argc, argv);
+}
+
+static int cmd_run(const struct args *a, int argc, char **argv)
+{
+    return evmtool_run(argc, argv);
+}
+
+static int cmd_bench(const struct args *a, int argc, char **argv)
+{
+    return evmtool_bench(argc, argv);
+}
+
 static const struct command commands[] = {
     {"help", "Print this help message.", cmd_help},
     {"version", "Print the version.", cmd_version},
+    {"statetest", EVMTOOL_STATETEST_SUMMARY, cmd_statetest},
+    {"run", EVMTOOL_RUN_SUMMARY, cmd_run},
+    {"bench", EVMTOOL_BENCH_SUMMARY, cmd_bench},
 };
 
 static void print_help(const struct args *a, FILE *f)
