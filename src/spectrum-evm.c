@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ static void print_version(FILE *f)
 struct command {
     const char *name;
     const char *summary;
+    const char *help;        /* full text for "COMMAND --help" */
     int (*run)(const struct args *a, int argc, char **argv);
 };
 
@@ -62,11 +64,11 @@ static int cmd_bench(const struct args *a, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-    {"help", "Print this help message.", cmd_help},
-    {"version", "Print the version.", cmd_version},
-    {"statetest", EVMTOOL_STATETEST_SUMMARY, cmd_statetest},
-    {"run", EVMTOOL_RUN_SUMMARY, cmd_run},
-    {"bench", EVMTOOL_BENCH_SUMMARY, cmd_bench},
+    {"help", "Print this help message.", "help\n\nPrints this help message.\n", cmd_help},
+    {"version", "Print the version.", "version\n\nPrints the version.\n", cmd_version},
+    {"statetest", EVMTOOL_STATETEST_SUMMARY, EVMTOOL_STATETEST_HELP, cmd_statetest},
+    {"run", EVMTOOL_RUN_SUMMARY, EVMTOOL_RUN_HELP, cmd_run},
+    {"bench", EVMTOOL_BENCH_SUMMARY, EVMTOOL_BENCH_HELP, cmd_bench},
 };
 
 static void print_help(const struct args *a, FILE *f)
@@ -90,6 +92,15 @@ static int cmd_version(const struct args *a, int argc, char **argv)
 {
     print_version(stdout);
     return 0;
+}
+
+/* True when a command's arguments ask for its help (-h, -help, --help). */
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "-help") || !strcmp(argv[i], "--help"))
+            return true;
+    return false;
 }
 
 int main(int argc, char **argv)
@@ -116,8 +127,12 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
             if (!strcmp(argv[next], commands[i].name))
                 c = &commands[i];
-        if (c)
+        if (c && wants_help(argc - next - 1, argv + next + 1)) {
+            printf("Usage: spectrum-evm %s", c->help);
+            code = 0;
+        } else if (c) {
             code = c->run(a, argc - next - 1, argv + next + 1);
+        }
         else
             fprintf(stderr, "Error: unknown command '%.64s' (see spectrum-evm -help)\n",
                     argv[next]);
