@@ -7,7 +7,8 @@
 #   3. contrib/fuzz.sh, when present: every libFuzzer target for $FUZZ_RUNS
 #      runs (default 1000000), built in ./build-fuzz
 #   4. test/functional/test_runner.py: every functional test
-#   5. contrib/contracts: artifacts rebuild identically; contract tests (node --test)
+#   5. generated files rebuild identically (regtest genesis, contract
+#      artifacts); contract tests (node --test)
 # The last line is "N passed, M failed", counting test programs and scripts
 # (a step that cannot run at all counts as one failure). Exit code 0 only
 # when nothing failed.
@@ -91,6 +92,13 @@ fi
 # ---- 5. system contracts ----------------------------------------------------
 # The committed artifacts must be what the pinned solc builds from the sources,
 # and the contracts must behave as the spec says (node --test).
+echo "test.sh: contrib/regtest/make-genesis.sh --check"
+if BUILD_DIR="$builddir" contrib/regtest/make-genesis.sh --check; then
+    passed=$((passed + 1))
+else
+    echo "test.sh: share/genesis/genesis-regtest.json differs from a regeneration"
+    failed=$((failed + 1))
+fi
 echo "test.sh: contrib/contracts/build.sh --check"
 if contrib/contracts/build.sh --check; then
     passed=$((passed + 1))

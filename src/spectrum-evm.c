@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "evmtool/evmtool.h"
+#include "evmtool/genesis_cmd.h"
 #include "util/args.h"
 #include "util/err.h"
 
@@ -63,12 +64,19 @@ static int cmd_bench(const struct args *a, int argc, char **argv)
     return evmtool_bench(argc, argv);
 }
 
+static int cmd_genesis_regtest(const struct args *a, int argc, char **argv)
+{
+    return evmtool_genesis_regtest(argc, argv);
+}
+
 static const struct command commands[] = {
     {"help", "Print this help message.", "help\n\nPrints this help message.\n", cmd_help},
     {"version", "Print the version.", "version\n\nPrints the version.\n", cmd_version},
     {"statetest", EVMTOOL_STATETEST_SUMMARY, EVMTOOL_STATETEST_HELP, cmd_statetest},
     {"run", EVMTOOL_RUN_SUMMARY, EVMTOOL_RUN_HELP, cmd_run},
     {"bench", EVMTOOL_BENCH_SUMMARY, EVMTOOL_BENCH_HELP, cmd_bench},
+    {"genesis-regtest", EVMTOOL_GENESIS_REGTEST_SUMMARY, EVMTOOL_GENESIS_REGTEST_HELP,
+     cmd_genesis_regtest},
 };
 
 static void print_help(const struct args *a, FILE *f)
@@ -77,7 +85,7 @@ static void print_help(const struct args *a, FILE *f)
     fprintf(f, "\nThe Spectrum EVM as a standalone tool.\n\n"
                "Usage:  spectrum-evm [options] <command>\n\nCommands:\n\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].summary);
     fputc('\n', f);
     args_print_help(a, f);
 }

@@ -4,3 +4,4 @@ libspectrum_chain_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 libspectrum_chain_a_SOURCES = \
 	src/chain/genesis.c src/chain/genesis.h
 libspectrum_chain_a_SOURCES += src/chain/params.c src/chain/params.h
+libspectrum_chain_a_SOURCES += src/chain/regtest_genesis.c src/chain/regtest_genesis.h

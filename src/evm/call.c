@@ -257,8 +257,10 @@ static void run_code(struct evm *evm, const struct evm_message *msg,
     evm_interp_run(evm, f, msg, an, res);
 }
 
+/* A creation at the address CREATE/CREATE2 gives, or at `at` when it is not
+ * NULL (evm_create_at: genesis building only). */
 static void create_message(struct evm *evm, const struct evm_message *msg,
-                           struct evm_result *res)
+                           const struct address *at, struct evm_result *res)
 {
     struct state *st = evm->state;
     enum evm_fork fork = evm->fork;
@@ -278,7 +280,9 @@ static void create_message(struct evm *evm, const struct evm_message *msg,
     }
     state_set_nonce(st, &msg->sender, nonce + 1);
     struct address addr;
-    if (msg->kind == EVM_CREATE2) {
+    if (at) {
+        addr = *at;
+    } else if (msg->kind == EVM_CREATE2) {
         struct hash32 ih;
         keccak256(msg->input, msg->input_len, ih.b);
         evm_create2_address(&msg->sender, &msg->salt, &ih, &addr);
@@ -350,7 +354,7 @@ void evm_call_message(struct evm *evm, const struct evm_message *msg, struct evm
 {
     memset(&res->created, 0, sizeof res->created);
     if (msg->kind == EVM_CREATE || msg->kind == EVM_CREATE2) {
-        create_message(evm, msg, res);
+        create_message(evm, msg, NULL, res);
         return;
     }
     struct state *st = evm->state;
@@ -438,7 +442,8 @@ void evm_call_message(struct evm *evm, const struct evm_message *msg, struct evm
         state_revert(st, snap);
 }
 
-int evm_execute(struct evm *evm, const struct evm_message *msg, struct evm_result *res)
+static int execute(struct evm *evm, const struct evm_message *msg, const struct address *at,
+                   struct evm_result *res)
 {
     if (msg->gas > (uint64_t)INT64_MAX)
         return err_set(ERR_RANGE, "evm: gas %llu above 2^63-1", (unsigned long long)msg->gas);
@@ -447,8 +452,26 @@ int evm_execute(struct evm *evm, const struct evm_message *msg, struct evm_resul
     if (msg->depth == 0)
         analysis_cache_trim(evm->cache, 0);
     evm->error = 0;
-    evm_call_message(evm, msg, res);
+    if (at) {
+        memset(&res->created, 0, sizeof res->created);
+        create_message(evm, msg, at, res);
+    } else {
+        evm_call_message(evm, msg, res);
+    }
     if (!evm->error && state_error(evm->state))
         evm->error = state_error(evm->state);
     return evm->error;
+}
+
+int evm_execute(struct evm *evm, const struct evm_message *msg, struct evm_result *res)
+{
+    return execute(evm, msg, NULL, res);
+}
+
+int evm_create_at(struct evm *evm, const struct evm_message *msg, const struct address *at,
+                  struct evm_result *res)
+{
+    if (msg->kind != EVM_CREATE)
+        return err_set(ERR_INVAL, "evm_create_at: the message must be EVM_CREATE");
+    return execute(evm, msg, at, res);
 }

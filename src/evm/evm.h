@@ -191,6 +191,22 @@ void evm_set_context(struct evm *evm, struct state *state, enum evm_fork fork,
  */
 int evm_execute(struct evm *evm, const struct evm_message *msg, struct evm_result *res);
 
+/*
+ * Runs a creation as evm_execute does, but the new contract lives at `at`
+ * instead of the CREATE address of (sender, nonce). Everything else is the
+ * same: the sender's nonce is incremented, a collision at `at` (nonce, code
+ * or storage) fails with EVM_CREATE_COLLISION, the init code runs with
+ * ADDRESS = `at`, and the code deposit and EIP-170 apply.
+ * Only for building a genesis state in which system contracts sit at fixed
+ * addresses and their constructors call each other (chain/regtest_genesis.h);
+ * no consensus path uses it.
+ * Args: msg  an EVM_CREATE message (any other kind: ERR_INVAL)
+ *       at   the address of the new contract (not owned)
+ * Returns: as evm_execute; res->created is `at` on success.
+ */
+int evm_create_at(struct evm *evm, const struct evm_message *msg, const struct address *at,
+                  struct evm_result *res);
+
 /* The internal error that aborted the last execution (0 when none). */
 int evm_error(const struct evm *evm);
 

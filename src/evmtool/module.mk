@@ -10,3 +10,4 @@ libspectrum_evmtool_a_SOURCES = \
 	src/evmtool/statetest_cmd.c \
 	src/evmtool/run_cmd.c \
 	src/evmtool/bench_cmd.c
+libspectrum_evmtool_a_SOURCES += src/evmtool/genesis_cmd.c src/evmtool/genesis_cmd.h

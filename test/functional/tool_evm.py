@@ -23,7 +23,7 @@ class EvmToolTest(SpectrumTestFramework):
         self.log("help lists every command, and each command has its own help")
         r = self.evm("-help")
         assert_equal(r.returncode, 0)
-        for cmd in ("statetest", "run", "bench"):
+        for cmd in ("statetest", "run", "bench", "genesis-regtest"):
             assert_in(cmd, r.stdout)
             h = self.evm(cmd, "--help")
             assert_equal(h.returncode, 0)

@@ -101,7 +101,7 @@ START_TEST(genesis_files_match)
     const char *top = getenv("top_srcdir");
     if (!top)
         top = ".";
-    for (int i = CHAIN_MAINNET; i <= CHAIN_DEVNET; i++) {
+    for (int i = CHAIN_MAINNET; i <= CHAIN_REGTEST; i++) {
         const struct chain_params *p = chain_params_get((enum chain_network)i);
         char path[4096];
         snprintf(path, sizeof path, "%s/share/genesis/%s", top, p->genesis_file);
@@ -112,7 +112,6 @@ START_TEST(genesis_files_match)
         ck_assert_str_eq(g.network, p->name);
         genesis_free(&g);
     }
-    ck_assert_str_eq(chain_params_get(CHAIN_REGTEST)->genesis_file, "genesis-regtest.json");
 }
 END_TEST
 
