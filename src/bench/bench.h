@@ -25,5 +25,6 @@ void bench_crypto(void);
 void bench_rlp(void);
 void bench_trie(void);
 void bench_bn254(void);
+void bench_chain(void);
 
 #endif

@@ -36,5 +36,6 @@ int main(int argc, char **argv)
     bench_rlp();
     bench_trie();
     bench_bn254();
+    bench_chain();
     return 0;
 }

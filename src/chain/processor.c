@@ -1,0 +1,443 @@
+/*
+ * processor.c — block execution with Spectrum's transaction rules; see
+ * processor.h for the rules and why the API is incremental.
+ *
+ * The state transition below follows the order of Spectrum's
+ * core/state_transition.go (buyGas, intrinsic gas, call, refundGas, fee)
+ * and core/state_processor.go (cumulative gas, chief gas returned to the
+ * pool), but every validity check is done before the first change, so an
+ * invalid transaction leaves the state and the gas pool untouched (geth
+ * throws the whole state away instead; the outcome for a block is the same).
+ */
+#include "chain/processor.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "evm/transaction.h"
+#include "primitives/rlp.h"
+#include "state/state.h"
+#include "trie/trie.h"
+#include "util/err.h"
+
+const uint8_t CHAIN_CHIEF_UPDATE_SELECTOR[4] = {0x1c, 0x1b, 0x87, 0x72};
+
+struct chain_exec {
+    const struct chain_exec_env *env;
+    struct state *st;
+    const struct header *h;
+    enum evm_fork fork;
+    uint64_t rule_n;            /* Spectrum's bc.currentBlock: the parent number */
+    struct evm_block block;
+    uint64_t gas_pool;
+    uint64_t cumulative;
+    struct receipt *receipts;
+    struct address *senders;
+    size_t count, cap;
+};
+
+void chain_exec_result_free(struct chain_exec_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->count; i++)
+        receipt_free(&r->receipts[i]);
+    free(r->receipts);
+    free(r->senders);
+    memset(r, 0, sizeof *r);
+}
+
+bool chain_is_chief_update(const struct chain_params *p, const struct tx *tx)
+{
+    return tx->has_to && tx->data_len >= 4 &&
+           memcmp(tx->data, CHAIN_CHIEF_UPDATE_SELECTOR, 4) == 0 &&
+           params_is_chief_address(p, &tx->to);
+}
+
+int chain_tx_sender(const struct chain_params *p, uint64_t n, const struct tx *tx,
+                    struct address *sender)
+{
+    if (params_is_sip003(p, n)) {
+        bool prot = false;
+        int rc = tx_chain_id(tx, &prot, NULL);
+        if (rc)
+            return rc;
+        if (!prot)
+            return err_set(ERR_INVAL, "transaction not replay-protected (SIP003)");
+    }
+    struct tx_rules rules = {
+        .homestead = params_fork_active(p->homestead_block, n),
+        .eip155 = params_fork_active(p->eip155_block, n),
+        .chain_id = p->chain_id,
+    };
+    return tx_sender(tx, &rules, sender);
+}
+
+/* ---- incremental execution ------------------------------------------------ */
+
+int chain_exec_begin(const struct chain_exec_env *env, struct state *st, const struct header *h,
+                     struct chain_exec **out)
+{
+    const struct chain_params *p = env->params;
+    *out = NULL;
+    if (!params_fork_active(p->byzantium_block, h->number))
+        return err_set(ERR_UNSUPPORTED,
+                       "block %llu: pre-Byzantium receipts (post-state roots) not supported",
+                       (unsigned long long)h->number);
+    struct chain_exec *x = calloc(1, sizeof *x);
+    if (!x)
+        return err_set(ERR_NOMEM, "chain_exec");
+    x->env = env;
+    x->st = st;
+    x->h = h;
+    x->fork = params_evm_fork(p, h->number);
+    x->rule_n = h->number ? h->number - 1 : 0;
+    x->gas_pool = h->gas_limit;
+    /* Author(header): the coinbase, or the signer when it is zero. */
+    if (!address_is_zero(&h->coinbase) || !env->signer)
+        x->block.coinbase = h->coinbase;
+    else
+        x->block.coinbase = *env->signer;
+    x->block.number = h->number;
+    x->block.timestamp = h->time;
+    x->block.gas_limit = h->gas_limit;
+    x->block.difficulty = h->difficulty;
+    x->block.chain_id = p->chain_id;
+    x->block.block_hash = env->block_hash;
+    x->block.block_hash_ctx = env->block_hash_ctx;
+    *out = x;
+    return 0;
+}
+
+uint64_t chain_exec_gas_left(const struct chain_exec *x)
+{
+    return x->gas_pool;
+}
+
+void chain_exec_abort(struct chain_exec *x)
+{
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->count; i++)
+        receipt_free(&x->receipts[i]);
+    free(x->receipts);
+    free(x->senders);
+    free(x);
+}
+
+static int invalid(const char *why, unsigned long long a, unsigned long long b)
+{
+    return err_set(ERR_INVAL, "invalid transaction: %s (%llu, %llu)", why, a, b);
+}
+
+static int grow(struct chain_exec *x)
+{
+    if (x->count < x->cap)
+        return 0;
+    size_t cap = x->cap ? x->cap * 2 : 64;
+    struct receipt *r = realloc(x->receipts, cap * sizeof *r);
+    if (!r)
+        return err_set(ERR_NOMEM, "chain_exec: receipts");
+    x->receipts = r;
+    struct address *s = realloc(x->senders, cap * sizeof *s);
+    if (!s)
+        return err_set(ERR_NOMEM, "chain_exec: senders");
+    x->senders = s;
+    x->cap = cap;
+    return 0;
+}
+
+/* Builds the receipt from the state's logs (before state_tx_finalize). */
+static int make_receipt(struct state *st, bool ok, uint64_t cumulative, struct receipt *r)
+{
+    memset(r, 0, sizeof *r);
+    r->status = ok;
+    r->cumulative_gas = cumulative;
+    size_t n;
+    const struct log *logs = state_logs(st, &n);
+    if (n) {
+        r->logs = calloc(n, sizeof *r->logs);
+        if (!r->logs)
+            return err_set(ERR_NOMEM, "receipt: %zu logs", n);
+        for (size_t i = 0; i < n; i++) {
+            int rc = log_copy(&r->logs[i], &logs[i]);
+            if (rc) {
+                receipt_free(r);
+                return rc;
+            }
+            r->log_count = i + 1;
+        }
+    }
+    logs_bloom(r->logs, r->log_count, &r->bloom);
+    return 0;
+}
+
+int chain_exec_tx(struct chain_exec *x, const struct tx *tx, const struct address *sender)
+{
+    const struct chain_params *p = x->env->params;
+    struct state *st = x->st;
+    struct evm *evm = x->env->evm;
+    int rc = grow(x);
+    if (rc)
+        return rc;
+
+    bool sip001 = params_is_sip001(p, x->rule_n);
+    bool to_chief = tx->has_to && params_is_chief_address(p, &tx->to);
+    bool is_update = sip001 && chain_is_chief_update(p, tx);
+
+    /* 1. validity, before any change */
+    uint64_t nonce = state_get_nonce(st, sender);
+    if (nonce != tx->nonce)
+        return invalid(nonce > tx->nonce ? "nonce too low" : "nonce too high", tx->nonce, nonce);
+    if (nonce == UINT64_MAX)
+        return invalid("nonce has max value", nonce, 0);
+    uint64_t mgas = is_update ? 0 : tx->gas;
+    if (mgas > (uint64_t)INT64_MAX)
+        return invalid("gas above 2^63-1", mgas, 0);
+    u256 mgas_u = u256_from_u64(mgas), cost, total, bal;
+    if (u256_mul_overflow(&cost, &mgas_u, &tx->gas_price) ||
+        u256_add_overflow(&total, &cost, &tx->value))
+        return invalid("insufficient funds for gas * price + value", tx->gas, 0);
+    if (sip001 && mgas > x->gas_pool)
+        return invalid("gas limit reached", mgas, x->gas_pool);
+    state_get_balance(st, sender, &bal);
+    if (state_error(st))
+        return state_error(st);
+    if (u256_lt(&bal, &cost)) {
+        /* From SIP100 Spectrum skips this check for txs to a chief address
+         * and lets the balance go negative, which it cannot commit either. */
+        if (params_is_sip100(p, x->rule_n) && to_chief)
+            return err_set(ERR_UNSUPPORTED,
+                           "chief transaction would leave a negative balance (spec §6.3)");
+        return invalid("insufficient funds for gas * price", tx->gas, 0);
+    }
+    if (u256_lt(&bal, &total)) /* Call's CanTransfer: a consensus error */
+        return invalid("insufficient balance for transfer", tx->gas, 0);
+    uint64_t intrinsic = is_update ? 0 : tx_intrinsic_gas(tx, x->fork >= FORK_HOMESTEAD);
+    if (intrinsic > mgas)
+        return invalid("intrinsic gas too low", mgas, intrinsic);
+
+    /* 2. buy gas */
+    if (sip001)
+        x->gas_pool -= mgas;
+    state_sub_balance(st, sender, &cost);
+    struct evm_tx_context txc = {*sender, tx->gas_price};
+    evm_set_context(evm, st, x->fork, &x->block, &txc);
+    /* §6.4 at the top-level frame entry: a chief contract (or a chief-called
+     * pair) runs unmetered. Nested frames need an EVM hook (processor.h). */
+    if (tx->has_to && (to_chief || params_is_chief_called(p, sender, &tx->to)))
+        evm_set_gas_metering(evm, false);
+
+    /* 3. run */
+    struct evm_message msg;
+    memset(&msg, 0, sizeof msg);
+    msg.gas = mgas - intrinsic;
+    msg.sender = *sender;
+    msg.value = tx->value;
+    msg.input = tx->data;
+    msg.input_len = tx->data_len;
+    if (tx->has_to) {
+        msg.kind = EVM_CALL;
+        msg.recipient = tx->to;
+        msg.code_address = tx->to;
+        state_set_nonce(st, sender, nonce + 1);
+    } else {
+        msg.kind = EVM_CREATE;
+    }
+    struct evm_result r;
+    rc = evm_execute(evm, &msg, &r);
+    if (rc)
+        return rc;
+    if (r.gas_left > mgas)
+        return err_set(ERR_UNSUPPORTED,
+                       "gas left %llu above gas bought %llu (stale callGasTemp, spec §6.4)",
+                       (unsigned long long)r.gas_left, (unsigned long long)mgas);
+
+    /* 4. refund, fee */
+    uint64_t gas_left = r.gas_left;
+    uint64_t used = mgas - gas_left;
+    uint64_t refund = state_get_refund(st);
+    if (refund > used / 2)
+        refund = used / 2;
+    gas_left += refund;
+    used -= refund;
+    u256 left_u = u256_from_u64(gas_left), used_u = u256_from_u64(used), back, fee;
+    u256_mul(&back, &left_u, &tx->gas_price);
+    state_add_balance(st, sender, &back);
+    x->gas_pool += gas_left;
+    u256_mul(&fee, &used_u, &tx->gas_price);
+    state_add_balance(st, to_chief ? sender : &x->block.coinbase, &fee);
+    if (is_update)
+        x->gas_pool += used; /* state_processor: pay_back_chief_gas */
+    else
+        x->cumulative += used;
+
+    /* 5. receipt, finalise */
+    struct receipt *rec = &x->receipts[x->count];
+    rc = make_receipt(st, r.status == EVM_SUCCESS, x->cumulative, rec);
+    state_tx_finalize(st, x->fork >= FORK_SPURIOUS);
+    if (!rc)
+        rc = evm_error(evm);
+    if (!rc)
+        rc = state_error(st);
+    if (rc) {
+        receipt_free(rec); /* zeroed already when make_receipt failed */
+        return rc;
+    }
+    x->senders[x->count] = *sender;
+    x->count++;
+    return 0;
+}
+
+/* ---- roots ------------------------------------------------------------------ */
+
+/* Root of the trie RLP(i) -> item i, items produced by `enc`. */
+static int index_root(size_t n, int (*enc)(const void *items, size_t i, struct bytes *out),
+                      const void *items, struct hash32 *out)
+{
+    struct trie *t;
+    int rc = trie_open(NULL, NULL, 0, &t);
+    if (rc)
+        return rc;
+    struct bytes key = BYTES_INIT, val = BYTES_INIT;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        bytes_reset(&key);
+        bytes_reset(&val);
+        rlp_put_u64(&key, (uint64_t)i);
+        enc(items, i, &val);
+        rc = bytes_ok(&key);
+        if (rc == 0)
+            rc = bytes_ok(&val);
+        if (rc == 0)
+            rc = trie_put(t, key.data, key.len, val.data, val.len);
+    }
+    if (rc == 0)
+        rc = trie_root_hash(t, out->b);
+    bytes_free(&key);
+    bytes_free(&val);
+    trie_free(t);
+    return rc;
+}
+
+static int enc_tx(const void *items, size_t i, struct bytes *out)
+{
+    return tx_encode(&((const struct tx *)items)[i], out);
+}
+
+static int enc_receipt(const void *items, size_t i, struct bytes *out)
+{
+    return receipt_encode(&((const struct receipt *)items)[i], out);
+}
+
+int chain_tx_root(const struct tx *txs, size_t n, struct hash32 *out)
+{
+    return index_root(n, enc_tx, txs, out);
+}
+
+int chain_receipt_root(const struct receipt *receipts, size_t n, struct hash32 *out)
+{
+    return index_root(n, enc_receipt, receipts, out);
+}
+
+/* ---- Finalize ------------------------------------------------------------ */
+
+int chain_finalize(const struct chain_params *p, struct state *st, const struct header *h)
+{
+    uint64_t n = h->number;
+    if (params_is_sip100(p, n)) {
+        u256 reward;
+        params_block_reward(p, n, &reward);
+        state_add_balance(st, &h->coinbase, &reward);
+    }
+    if (p->burn_enabled && p->chief100_block != CHAIN_NEVER && n == p->chief100_block) {
+        u256 bal;
+        state_get_balance(st, &p->burn_account, &bal);
+        const u256 *take = u256_lt(&bal, &p->burn_amount) ? &bal : &p->burn_amount;
+        state_sub_balance(st, &p->burn_account, take);
+    }
+    state_tx_finalize(st, params_fork_active(p->eip158_block, n));
+    return state_error(st);
+}
+
+int chain_exec_finish(struct chain_exec *x, const struct tx *txs, size_t count,
+                      struct chain_exec_result *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = 0;
+    if (count != x->count)
+        rc = err_set(ERR_INVAL, "chain_exec_finish: %zu txs given, %zu applied", count,
+                     x->count);
+    if (rc == 0)
+        rc = chain_finalize(x->env->params, x->st, x->h);
+    if (rc == 0)
+        rc = state_root(x->st, out->state_root.b);
+    if (rc == 0)
+        rc = chain_tx_root(txs, count, &out->tx_root);
+    if (rc == 0)
+        rc = chain_receipt_root(x->receipts, x->count, &out->receipt_root);
+    if (rc) {
+        chain_exec_abort(x);
+        return rc;
+    }
+    for (size_t i = 0; i < x->count; i++)
+        bloom_or(&out->bloom, &x->receipts[i].bloom);
+    out->receipts = x->receipts;
+    out->senders = x->senders;
+    out->count = x->count;
+    out->gas_used = x->cumulative;
+    free(x);
+    return 0;
+}
+
+/* ---- whole blocks ------------------------------------------------------------ */
+
+int chain_execute_block(const struct chain_exec_env *env, struct state *st,
+                        const struct header *h, const struct block_body *body,
+                        struct chain_exec_result *out)
+{
+    memset(out, 0, sizeof *out);
+    struct chain_exec *x;
+    int rc = chain_exec_begin(env, st, h, &x);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < body->tx_count; i++) {
+        struct address sender;
+        rc = chain_tx_sender(env->params, h->number, &body->txs[i], &sender);
+        if (rc == 0)
+            rc = chain_exec_tx(x, &body->txs[i], &sender);
+        if (rc) {
+            chain_exec_abort(x);
+            return err_wrap(rc, "block %llu tx %zu", (unsigned long long)h->number, i);
+        }
+    }
+    return chain_exec_finish(x, body->txs, body->tx_count, out);
+}
+
+static int differs_hash(const char *what, const struct hash32 *want, const struct hash32 *got)
+{
+    char a[HASH32_HEX_SIZE], b[HASH32_HEX_SIZE];
+    hash32_to_hex(want, a);
+    hash32_to_hex(got, b);
+    return err_set(ERR_INVAL, "invalid %s (header %s, computed %s)", what, a, b);
+}
+
+int chain_exec_check(const struct chain_params *p, const struct header *h,
+                     const struct chain_exec_result *r)
+{
+    if (!hash32_eq(&h->tx_root, &r->tx_root))
+        return differs_hash("transaction root", &h->tx_root, &r->tx_root);
+    if (params_is_sip100(p, h->number) && h->number > p->unchecked_blocks &&
+        (r->count == 0 || !r->receipts[0].status))
+        return err_set(ERR_INVAL, "block %llu: the chief update tx must exist and succeed",
+                       (unsigned long long)h->number);
+    if (h->gas_used != r->gas_used)
+        return err_set(ERR_INVAL, "invalid gas used (header %llu, computed %llu)",
+                       (unsigned long long)h->gas_used, (unsigned long long)r->gas_used);
+    if (memcmp(h->bloom.b, r->bloom.b, BLOOM_BYTES) != 0)
+        return err_set(ERR_INVAL, "invalid bloom (header and computed differ)");
+    if (!hash32_eq(&h->receipt_root, &r->receipt_root))
+        return differs_hash("receipt root", &h->receipt_root, &r->receipt_root);
+    if (!hash32_eq(&h->state_root, &r->state_root))
+        return differs_hash("state root", &h->state_root, &r->state_root);
+    return 0;
+}
