@@ -1,7 +1,7 @@
 # The three programs, and libspectrum_node.a: the start-up plumbing they share
 # (option tables, data directory and config, networks, daemon, life cycle).
 noinst_LIBRARIES += libspectrum_node.a
-libspectrum_node_a_CPPFLAGS = $(AM_CPPFLAGS) $(EVENT_CFLAGS)
+libspectrum_node_a_CPPFLAGS = $(AM_CPPFLAGS) $(EVENT_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
 libspectrum_node_a_SOURCES = \
 	src/node/network.c src/node/network.h \
 	src/node/options.c src/node/options.h \

@@ -213,7 +213,8 @@ struct credentials {
     bool set;
 };
 
-/* -rpcuser/-rpcpassword, else <netdir>/.cookie ("user:password"), else none. */
+/* -rpcuser/-rpcpassword, else the cookie (<netdir>/.cookie or -rpccookiefile,
+ * "user:password"), else none. */
 static int load_credentials(const struct args *a, const char *netdir, struct credentials *c)
 {
     const char *pw = args_get_str(a, "rpcpassword", NULL);
@@ -229,7 +230,10 @@ static int load_credentials(const struct args *a, const char *netdir, struct cre
         return 0;
     }
     char path[FS_PATH_MAX];
-    int rc = fs_join(path, sizeof path, netdir, ".cookie");
+    const char *cookie = args_get_str(a, "rpccookiefile", ".cookie");
+    if (!cookie || !*cookie)
+        return err_set(ERR_INVAL, "-rpccookiefile is empty");
+    int rc = fs_join(path, sizeof path, netdir, cookie);
     if (rc)
         return rc;
     char *buf;
@@ -349,8 +353,7 @@ static int run(struct args *a, int argc, char **argv, int next)
     long long port = args_get_int(a, "rpcport", paths.net->rpc_port);
     const char *hostarg = args_get_str(a, "rpcconnect", "127.0.0.1");
     if (url_host(hostarg ? hostarg : "127.0.0.1", host, sizeof host) ||
-        build_params(words + 1, nw - 1, args_get_bool(a, "named", false), &params) ||
-        load_credentials(a, paths.netdir, &cred)) {
+        build_params(words + 1, nw - 1, args_get_bool(a, "named", false), &params)) {
         fprintf(stderr, "error: %s\n", err_msg());
         goto out;
     }
@@ -376,11 +379,6 @@ static int run(struct args *a, int argc, char **argv, int next)
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &rep);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)args_get_int(a, "rpcclienttimeout", 900));
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "spectrum-cli/" PACKAGE_VERSION);
-    if (cred.set) {
-        curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-        curl_easy_setopt(curl, CURLOPT_USERNAME, cred.user);
-        curl_easy_setopt(curl, CURLOPT_PASSWORD, cred.pass);
-    }
 
     bool wait = args_get_bool(a, "rpcwait", false);
     long long wait_s = args_get_int(a, "rpcwaittimeout", 0);
@@ -388,6 +386,16 @@ static int run(struct args *a, int argc, char **argv, int next)
     CURLcode cc;
     long status = 0;
     for (;;) {
+        /* Read the cookie again on every attempt: with -rpcwait the node may
+         * write it (anew) while we wait. */
+        explicit_bzero(&cred, sizeof cred);
+        if (load_credentials(a, paths.netdir, &cred)) {
+            fprintf(stderr, "error: %s\n", err_msg());
+            goto out;
+        }
+        curl_easy_setopt(curl, CURLOPT_HTTPAUTH, cred.set ? (long)CURLAUTH_BASIC : 0L);
+        curl_easy_setopt(curl, CURLOPT_USERNAME, cred.set ? cred.user : NULL);
+        curl_easy_setopt(curl, CURLOPT_PASSWORD, cred.set ? cred.pass : NULL);
         bytes_reset(&rep.body);
         cc = curl_easy_perform(curl);
         if (cc == CURLE_OK)

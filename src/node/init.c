@@ -14,10 +14,14 @@
 #include <event2/thread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "chain/params.h"
 #include "node/network.h"
+#include "rpc/options.h"
+#include "rpc/server.h"
 #include "storage/db.h"
 #include "util/args.h"
 #include "util/err.h"
@@ -28,6 +32,36 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
     struct node *n = arg;
     log_info("Received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     event_base_loopbreak(n->base);
+}
+
+/* The RPC method `stop`: the same path as SIGTERM. */
+static void on_rpc_stop(void *arg)
+{
+    struct node *n = arg;
+    log_info("RPC stop requested, shutting down");
+    event_base_loopbreak(n->base);
+}
+
+static int start_rpc(struct node *n, const struct args *a)
+{
+    struct rpc_config *cfg = malloc(sizeof *cfg);
+    if (!cfg)
+        return err_set(ERR_NOMEM, "out of memory");
+    const struct network_info *net = n->paths.net;
+    int rc = rpc_config_from_args(a, n->paths.netdir, net->rpc_port, net->ws_port, cfg);
+    if (!rc) {
+        const struct chain_params *cp = chain_params_get((enum chain_network)net->id);
+        struct rpc_node_info info = {
+            .network_id = cp ? cp->network_id : 0,
+            .regtest = net->id == NETWORK_REGTEST,
+            .request_stop = on_rpc_stop,
+            .stop_arg = n,
+        };
+        rc = rpc_server_start(n->base, cfg, &info, &n->rpc);
+    }
+    rpc_auth_wipe(&cfg->auth);
+    free(cfg);
+    return rc;
 }
 
 static void on_hup(evutil_socket_t sig, short what, void *arg)
@@ -88,6 +122,10 @@ int node_start(struct node *n, const struct args *a)
     }
     signal(SIGPIPE, SIG_IGN);
 
+    rc = start_rpc(n, a);
+    if (rc)
+        return rc;
+
     log_info("spectrumd %s starting, network %s, data dir %s", PACKAGE_VERSION, n->paths.net->name,
              dir);
     return 0;
@@ -103,6 +141,8 @@ int node_run(struct node *n)
 void node_stop(struct node *n)
 {
     log_info("Shutdown: in progress...");
+    rpc_server_stop(n->rpc);
+    n->rpc = NULL;
     for (int i = 0; i < 3; i++) {
         if (n->signals[i])
             event_free(n->signals[i]);

@@ -3,9 +3,10 @@
  * log and the database, write the pid file), run the event loop until
  * SIGTERM/SIGINT, stop (undo everything in reverse order).
  *
- * Modules that arrive later (chain, p2p, rpc) hook their start and stop in
- * here, in the order of the dependency arrows, so that shutdown always
- * closes the database last and leaves the last committed head intact.
+ * Modules hook their start and stop in here, in the order of the dependency
+ * arrows, so that shutdown always closes the database last and leaves the
+ * last committed head intact. The RPC server starts last (once everything it
+ * serves is up) and stops first (no handler runs against a closing module).
  */
 #ifndef SPECTRUM_NODE_INIT_H
 #define SPECTRUM_NODE_INIT_H
@@ -19,6 +20,7 @@ struct args;
 struct db;
 struct event_base;
 struct event;
+struct rpc_server;
 
 struct node {
     struct node_paths paths;
@@ -27,25 +29,29 @@ struct node {
     char pidfile[FS_PATH_MAX];  /* "" when no pid file was written */
     struct event_base *base;
     struct event *signals[3];   /* SIGTERM, SIGINT, SIGHUP */
+    struct rpc_server *rpc;     /* NULL with -norpc -nows */
     bool log_open;
 };
 
 /* Brings the node up on the data directory in n->paths (filled by
  * node_load_config; the rest of *n must be zeroed): takes the lock, opens
  * <netdir>/debug.log, opens <netdir>/chaindata, writes the pid file (-pid),
- * sets up the event loop and its signal handlers, then logs
+ * sets up the event loop and its signal handlers, starts the JSON-RPC server
+ * (HTTP and WebSocket, see rpc/server.h; its `stop` method shuts the node
+ * down as SIGTERM does), then logs
  * "spectrumd <version> starting, network <name>, data dir <path>".
  * Returns 0, or an error with a message for the user (ERR_BADSTATE when another
  * node holds the data directory). After an error call node_stop to undo what
  * was done. Thread: main. */
 int node_start(struct node *n, const struct args *a);
 
-/* Runs the event loop until SIGTERM or SIGINT (SIGHUP reopens debug.log).
+/* Runs the event loop until SIGTERM, SIGINT or the RPC method `stop` (SIGHUP
+ * reopens debug.log).
  * Returns 0, or ERR_BADSTATE when the loop failed. Thread: main. */
 int node_run(struct node *n);
 
-/* Shuts down whatever node_start set up, in reverse order: database, pid
- * file, lock; logs "Shutdown: done" and closes the log. Safe after a failed
+/* Shuts down whatever node_start set up, in reverse order: RPC server,
+ * database, pid file, lock; logs "Shutdown: done" and closes the log. Safe after a failed
  * or partial node_start. Thread: main. */
 void node_stop(struct node *n);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "node/network.h"
+#include "rpc/options.h"
 #include "util/args.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -78,6 +79,10 @@ static const struct arg_def client_args[] = {
              "(user:password) in the network's data directory is used when present."},
     {.name = "rpcpassword", .type = ARG_STRING, .category = ARGCAT_RPC_CLIENT,
      .value_name = "<pw>", .help = "Password for the JSON-RPC server."},
+    {.name = "rpccookiefile", .type = ARG_STRING, .category = ARGCAT_RPC_CLIENT,
+     .value_name = "<file>", .def = ".cookie",
+     .help = "The node's cookie file (used when no -rpcpassword is given); a relative path "
+             "is inside the network's data directory."},
     {.name = "rpcwait", .type = ARG_BOOL, .category = ARGCAT_RPC_CLIENT, .def = "0",
      .help = "Wait for the JSON-RPC server to accept connections, retrying every second."},
     {.name = "rpcwaittimeout", .type = ARG_INT, .category = ARGCAT_RPC_CLIENT, .value_name = "<n>",
@@ -99,8 +104,9 @@ int node_register_common(struct args *a)
 
 int node_register_daemon(struct args *a, bool foreign)
 {
-    return foreign ? args_register_foreign(a, daemon_args, COUNT(daemon_args))
-                   : args_register(a, daemon_args, COUNT(daemon_args));
+    int rc = foreign ? args_register_foreign(a, daemon_args, COUNT(daemon_args))
+                     : args_register(a, daemon_args, COUNT(daemon_args));
+    return rc ? rc : rpc_register_args(a, foreign);
 }
 
 int node_register_client(struct args *a, bool foreign)

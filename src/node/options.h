@@ -25,11 +25,12 @@ struct network_info;
 int node_register_common(struct args *a);
 
 /* spectrumd's own: -daemon, -pid, -printtoconsole, -debug, -debugexclude,
- * -logtimestamps. `foreign` as in args_register_foreign. */
+ * -logtimestamps, and the RPC server's table (rpc/options.h). `foreign` as
+ * in args_register_foreign. */
 int node_register_daemon(struct args *a, bool foreign);
 
 /* spectrum-cli's own: -rpcconnect, -rpcport, -rpcuser, -rpcpassword,
- * -rpcwait, -rpcwaittimeout, -rpcclienttimeout, -named, -stdin. */
+ * -rpccookiefile, -rpcwait, -rpcwaittimeout, -rpcclienttimeout, -named, -stdin. */
 int node_register_client(struct args *a, bool foreign);
 
 /* True when -help, -h or -? was given. */

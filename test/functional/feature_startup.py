@@ -8,7 +8,7 @@ import time
 
 from test_framework.test_framework import SpectrumTestFramework
 from test_framework.util import (assert_equal, assert_in, assert_not_in, assert_true,
-                                 pid_alive, wait_until)
+                                 free_port, pid_alive, wait_until)
 
 LOCK_MSG = "Cannot obtain a lock on data directory"
 
@@ -204,7 +204,8 @@ class StartupTest(SpectrumTestFramework):
         d = self.scratch_dir("conf_regtest")
         with open(os.path.join(d, "spectrum.conf"), "w") as f:
             f.write("regtest=1\n")
-        r = self.run_program("spectrumd", ["-datadir=" + d, "-daemon"])
+        r = self.run_program("spectrumd", ["-datadir=" + d, "-daemon",
+                                           "-rpcport=%d" % free_port(), "-wsport=%d" % free_port()])
         assert_equal(r.returncode, 0, "daemon exit code (stderr %r)" % r.stderr)
         pidfile = os.path.join(d, "regtest", "spectrumd.pid")
         with open(pidfile) as f:

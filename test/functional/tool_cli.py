@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """spectrum-cli: help and version, the connection error, and the requests it
-sends, checked against a small fake JSON-RPC server on 127.0.0.1 (the node's
-RPC server arrives later). Nothing leaves the loopback interface."""
+sends, checked against a small fake JSON-RPC server on 127.0.0.1; then
+against a real node: help, uptime, web3 methods, -named, error exit codes,
+-rpcwait while the node starts, and stop. Nothing leaves the loopback
+interface."""
 
 import base64
 import json
@@ -84,7 +86,8 @@ def basic(user, password):
 
 class CliTest(SpectrumTestFramework):
     def set_test_params(self):
-        self.num_nodes = 0
+        self.num_nodes = 1
+        self.start_nodes = False
 
     def cli(self, *args, input=None):
         return self.run_program("spectrum-cli", ["-datadir=" + self.datadir, "-regtest"] +
@@ -98,6 +101,7 @@ class CliTest(SpectrumTestFramework):
         self.test_requests()
         self.test_credentials_and_config()
         self.test_rpcwait()
+        self.test_real_node()
 
     def test_help_version(self):
         self.log("-help and -version")
@@ -260,6 +264,62 @@ class CliTest(SpectrumTestFramework):
         assert_equal(r.returncode, 1)
         assert_in("Could not connect", r.stderr)
         assert_true(time.monotonic() - start < 10, "gave up in time")
+
+    def test_real_node(self):
+        node = self.nodes[0]
+        self.log("against spectrumd: -rpcwait while the node starts, cookie found by itself")
+        p = subprocess.Popen([self.binary("spectrum-cli"), "-regtest", "-datadir=" + node.datadir,
+                              "-rpcport=%d" % node.rpc_port, "-rpcwait", "-rpcwaittimeout=60",
+                              "uptime"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1)
+        node.start()
+        out, err = p.communicate(timeout=self.timeout)
+        assert_equal(p.returncode, 0, "rpcwait uptime (stderr %r)" % err)
+        assert_true(out.strip().isdigit(), "uptime prints an integer: %r" % out)
+
+        self.log("help, help <method>, web3 methods, -named")
+        r = node.cli("help")
+        assert_equal(r.returncode, 0, "help (stderr %r)" % r.stderr)
+        for line in ("== control ==", "stop", "== web3 ==", "web3_sha3 data"):
+            assert_in(line + "\n", r.stdout)
+        assert_true(not r.stdout.endswith("\n\n"), "help ends with one newline")
+        r = node.cli("help", "web3_sha3")
+        assert_equal(r.returncode, 0)
+        assert_in("Arguments:\n1. data (hex data, required)", r.stdout)
+        r = node.cli("web3_clientVersion")
+        assert_equal(r.returncode, 0)
+        assert_true(r.stdout.startswith("spectrumd/v0.1.0/linux-"), r.stdout)
+        want = "0x47173285a8d7341e5e972fc677286384f802f8ef42a5ec5f03bbfa254cb01fad\n"
+        r = node.cli("web3_sha3", "0x68656c6c6f20776f726c64")
+        assert_equal((r.returncode, r.stdout), (0, want))
+        r = node.cli("-named", "web3_sha3", "data=0x68656c6c6f20776f726c64")
+        assert_equal((r.returncode, r.stdout), (0, want))
+        r = node.cli("rpc_modules")
+        assert_equal(json.loads(r.stdout)["web3"], "1.0")
+
+        self.log("errors: code and message on stderr, exit code 1")
+        r = node.cli("nosuch_method")
+        assert_equal(r.returncode, 1)
+        assert_equal(r.stderr, "error code: -32601\nerror message:\n"
+                               "the method nosuch_method does not exist/is not available\n")
+        r = node.cli("web3_sha3", "zz")
+        assert_equal(r.returncode, 1)
+        assert_in("error code: -32602", r.stderr)
+        assert_in("invalid argument 0: hex string without 0x prefix", r.stderr)
+        r = node.cli("-named", "web3_sha3", "nope=1")
+        assert_equal(r.returncode, 1)
+        assert_in("no parameter named 'nope'", r.stderr)
+
+        self.log("stop: the node shuts down cleanly")
+        r = node.cli("stop")
+        assert_equal((r.returncode, r.stdout), (0, "spectrumd stopping\n"))
+        node.process.wait(timeout=self.timeout)
+        assert_equal(node.process.returncode, 0, "exit code after stop")
+        node.kill()
+        assert_true(node.debug_log().rstrip().endswith("Shutdown: done"), "clean shutdown")
+        r = node.cli("uptime")
+        assert_equal(r.returncode, 1)
+        assert_in("Could not connect to the server", r.stderr)
 
 
 if __name__ == "__main__":

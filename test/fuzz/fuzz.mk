@@ -11,6 +11,7 @@ include test/fuzz/crypto.mk
 include test/fuzz/trie.mk
 include test/fuzz/util.mk
 include test/fuzz/precompile.mk
+include test/fuzz/rpc.mk
 
 .PHONY: fuzz
 fuzz: $(FUZZ_TARGETS)

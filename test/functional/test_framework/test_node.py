@@ -4,16 +4,47 @@ The node runs with -regtest, its own -datadir and -printtoconsole=0; standard
 output and error go to files in the data directory so that a failing test can
 show them. start() returns once the node has written its "starting" line to
 debug.log (only lines written after this start count, so restarts on the same
-directory work); stop() sends SIGTERM and requires exit code 0. Nodes never
-connect anywhere: there are no peers and no RPC server yet.
+directory work; the RPC servers listen before that line); stop() sends SIGTERM
+and requires exit code 0. Nodes never connect anywhere: each gets its own
+loopback RPC and WebSocket ports (-rpcport, -wsport), and there are no peers.
+
+rpc(method, *params) calls the node over HTTP with the cookie from its data
+directory and returns the result, raising JSONRPCException for an error
+reply; http() sends raw requests for tests of the HTTP layer itself; cli()
+runs spectrum-cli against the node.
 """
 
+import base64
+import http.client
+import json
 import os
 import signal
 import subprocess
+import threading
 import time
 
-from .util import AssertionFailure, wait_until
+from .util import AssertionFailure, free_port, wait_until
+
+
+class JSONRPCException(Exception):
+    """An error reply: .code, .message, .data, and the HTTP .status."""
+
+    def __init__(self, error, status=200):
+        self.error = error
+        self.code = error.get("code")
+        self.message = error.get("message")
+        self.data = error.get("data")
+        self.status = status
+        super().__init__("%s (%s)" % (self.message, self.code))
+
+
+class HTTPError(Exception):
+    """A reply that is not HTTP 200/204."""
+
+    def __init__(self, status, body):
+        self.status = status
+        self.body = body
+        super().__init__("HTTP %d: %r" % (status, body[:200]))
 
 STARTED_MARKER = "starting, network regtest"
 
@@ -31,6 +62,10 @@ class TestNode:
         self.process = None
         self.stdout_path = os.path.join(self.datadir, "stdout.txt")
         self.stderr_path = os.path.join(self.datadir, "stderr.txt")
+        self.rpc_port = free_port()
+        self.ws_port = free_port()
+        self._rpc_id = 0
+        self._rpc_lock = threading.Lock()
 
     # ---- paths and files -------------------------------------------------
     @property
@@ -60,7 +95,84 @@ class TestNode:
             return ""
 
     def base_args(self):
-        return [self.binary, "-regtest", "-datadir=" + self.datadir, "-printtoconsole=0"]
+        return [self.binary, "-regtest", "-datadir=" + self.datadir, "-printtoconsole=0",
+                "-rpcport=%d" % self.rpc_port, "-wsport=%d" % self.ws_port]
+
+    # ---- RPC -------------------------------------------------------------
+    @property
+    def cookie_path(self):
+        return os.path.join(self.netdir, ".cookie")
+
+    def cookie(self):
+        """The cookie file's "user:password", or None when there is none."""
+        try:
+            with open(self.cookie_path) as f:
+                return f.read().strip()
+        except FileNotFoundError:
+            return None
+
+    def auth_header(self, userpass=None):
+        userpass = userpass if userpass is not None else self.cookie()
+        if userpass is None:
+            return None
+        return "Basic " + base64.b64encode(userpass.encode()).decode()
+
+    def http(self, body, method="POST", headers=None, auth=True, host="127.0.0.1",
+             source=None, timeout=None, path="/"):
+        """Sends one request on a new connection. body: bytes, str or a JSON value.
+        auth: True (the cookie), False/None (none) or "user:password".
+        Returns (status, headers dict with lower-case names, body bytes)."""
+        if not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        if isinstance(body, str):
+            body = body.encode()
+        h = {"Content-Type": "application/json"}
+        if auth:
+            h["Authorization"] = self.auth_header(None if auth is True else auth)
+        h.update(headers or {})
+        h = {k: v for k, v in h.items() if v is not None}
+        conn = http.client.HTTPConnection(host, self.rpc_port, timeout=timeout or self.timeout,
+                                          source_address=(source, 0) if source else None)
+        try:
+            conn.request(method, path, body=body if method != "GET" else None, headers=h)
+            r = conn.getresponse()
+            data = r.read()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+        finally:
+            conn.close()
+
+    def rpc_raw(self, payload, auth=True, **kw):
+        """Posts a JSON value; returns the decoded reply (None for 204).
+        Raises HTTPError for any other status than 200/204."""
+        status, _, data = self.http(payload, auth=auth, **kw)
+        if status == 204:
+            return None
+        if status != 200:
+            raise HTTPError(status, data)
+        return json.loads(data)
+
+    def rpc(self, method, *params, auth=True, **kw):
+        with self._rpc_lock:       # tests call from several threads
+            self._rpc_id += 1
+            rid = self._rpc_id
+        reply = self.rpc_raw({"jsonrpc": "2.0", "id": rid, "method": method,
+                              "params": list(params)}, auth=auth, **kw)
+        if reply.get("id") != rid or reply.get("jsonrpc") != "2.0":
+            raise AssertionFailure("bad reply envelope: %r" % reply)
+        if "error" in reply:
+            raise JSONRPCException(reply["error"])
+        return reply["result"]
+
+    def cli(self, *args, input=None, timeout=None):
+        """Runs spectrum-cli against this node; returns a CompletedProcess."""
+        argv = [os.path.join(self.bindir, "spectrum-cli"), "-regtest", "-datadir=" + self.datadir,
+                "-rpcport=%d" % self.rpc_port] + list(args)
+        return subprocess.run(argv, capture_output=True, text=True, input=input,
+                              timeout=timeout or self.timeout)
+
+    def fd_count(self):
+        """Open file descriptors of the running node (from /proc)."""
+        return len(os.listdir("/proc/%d/fd" % self.process.pid))
 
     # ---- life cycle ------------------------------------------------------
     def start(self, extra_args=None, wait=True):

@@ -1,0 +1,327 @@
+/*
+ * job.c — requests in flight; see job.h.
+ *
+ * Sharing between the loop and a worker is limited to three fields:
+ * `cancelled` (loop writes, handlers read), `ids` (the worker publishes the
+ * request's ids before running handlers so that a time-out can answer them;
+ * whoever takes them with an atomic exchange owns them) and the results,
+ * which the loop reads only after the pool handed the task back (the pool's
+ * mutex orders that). Everything else belongs to the loop.
+ */
+#include "rpc/job.h"
+
+#include <event2/event.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rpc/exec.h"
+#include "rpc/worker.h"
+#include "util/err.h"
+#include "util/log.h"
+
+struct rpc_job {
+    struct rpc_task task;           /* first: the pool hands back this pointer */
+    struct rpc_host *host;
+    struct rpc_job *prev, *next;
+    char *body;
+    size_t len;
+    struct rpc_request *req;
+    bool authenticated;
+    enum rpc_transport transport;
+    void *conn;
+    rpc_reply_fn fn;
+    void *target;
+    int64_t deadline;               /* monotonic ms */
+    atomic_bool cancelled;
+    _Atomic(json_t *) ids;
+    atomic_bool batch;
+    bool answered;                  /* loop only */
+    /* results, written by the worker */
+    int status;
+    char *out;
+    size_t outlen;
+};
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void proto_ctx(struct rpc_job *j, struct rpc_ctx *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->env = j->host->env;
+    ctx->transport = j->transport;
+    ctx->authenticated = j->authenticated;
+    ctx->conn = j->conn;
+    ctx->cancelled = &j->cancelled;
+}
+
+static void log_calls(const struct rpc_request *r, enum rpc_transport t, bool auth)
+{
+    if (!log_enabled(LOG_RPC))
+        return;
+    char names[256];
+    rpc_request_describe(r, names, sizeof names);
+    log_debug(LOG_RPC, "%s request%s: %s", t == RPC_TRANSPORT_WS ? "ws" : "http",
+              auth ? " (authenticated)" : "", names);
+}
+
+/* ---- lists ---------------------------------------------------------------- */
+
+static void live_unlink(struct rpc_host *h, struct rpc_job *j)
+{
+    if (j->prev)
+        j->prev->next = j->next;
+    else
+        h->live_head = j->next;
+    if (j->next)
+        j->next->prev = j->prev;
+    else
+        h->live_tail = j->prev;
+    j->prev = j->next = NULL;
+    h->nlive--;
+}
+
+static void zombie_unlink(struct rpc_host *h, struct rpc_job *j)
+{
+    if (j->prev)
+        j->prev->next = j->next;
+    else
+        h->zombies = j->next;
+    if (j->next)
+        j->next->prev = j->prev;
+    j->prev = j->next = NULL;
+}
+
+static void job_free(struct rpc_job *j)
+{
+    rpc_request_free(j->req);
+    json_decref(atomic_exchange(&j->ids, NULL));
+    free(j->body);
+    free(j->out);
+    free(j);
+}
+
+static void arm_timer(struct rpc_host *h)
+{
+    if (!h->live_head || evtimer_pending(h->timer, NULL))
+        return;
+    int64_t wait = h->live_head->deadline - now_ms();
+    if (wait < 0)
+        wait = 0;
+    struct timeval tv = {(time_t)(wait / 1000), (suseconds_t)(wait % 1000) * 1000};
+    evtimer_add(h->timer, &tv);
+}
+
+/* ---- the three stages ------------------------------------------------------ */
+
+/* Worker thread. */
+static void job_run(struct rpc_task *t)
+{
+    struct rpc_job *j = (struct rpc_job *)t;
+    if (atomic_load(&j->cancelled))
+        return;
+    if (!j->req && rpc_request_parse(j->body, j->len, j->host->env->registry,
+                                     j->host->max_batch, &j->req)) {
+        rpc_error_reply(RPC_INTERNAL_ERROR, "internal error: out of memory", &j->out,
+                        &j->outlen);
+        return;
+    }
+    free(j->body);
+    j->body = NULL;
+    if (j->transport != RPC_TRANSPORT_WS &&
+        rpc_request_denied(j->req, j->host->env->registry, j->authenticated)) {
+        j->status = 401;
+        return;
+    }
+    log_calls(j->req, j->transport, j->authenticated);
+    bool batch;
+    json_t *ids = rpc_request_ids(j->req, &batch);
+    atomic_store(&j->batch, batch);
+    atomic_store(&j->ids, ids);
+
+    struct rpc_ctx proto;
+    proto_ctx(j, &proto);
+    rpc_request_run(j->req, &proto, false);
+    if (!rpc_request_loop_pending(j->req) && !atomic_load(&j->cancelled) &&
+        rpc_request_reply(j->req, &j->out, &j->outlen))
+        rpc_error_reply(RPC_INTERNAL_ERROR, "internal error: out of memory", &j->out,
+                        &j->outlen);
+}
+
+/* Loop thread: the worker is done with j. */
+static void job_done(struct rpc_task *t)
+{
+    struct rpc_job *j = (struct rpc_job *)t;
+    struct rpc_host *h = j->host;
+    if (j->answered) {
+        zombie_unlink(h, j);
+        job_free(j);
+        return;
+    }
+    live_unlink(h, j);
+    unsigned after = 0;
+    if (j->status == 0 && j->req && rpc_request_loop_pending(j->req)) {
+        struct rpc_ctx proto;
+        proto_ctx(j, &proto);
+        rpc_request_run(j->req, &proto, true);
+        if (rpc_request_reply(j->req, &j->out, &j->outlen))
+            rpc_error_reply(RPC_INTERNAL_ERROR, "internal error: out of memory", &j->out,
+                            &j->outlen);
+    }
+    if (j->req)
+        after = rpc_request_after(j->req);
+    char *out = j->out;
+    j->out = NULL;
+    j->fn(j->target, j->status ? j->status : 200, out, j->outlen, after);
+    job_free(j);
+}
+
+/* Loop thread: deadlines. */
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct rpc_host *h = arg;
+    int64_t now = now_ms();
+    while (h->live_head && h->live_head->deadline <= now) {
+        struct rpc_job *j = h->live_head;
+        live_unlink(h, j);
+        j->answered = true;
+        atomic_store(&j->cancelled, true);
+        j->next = h->zombies;
+        if (h->zombies)
+            h->zombies->prev = j;
+        h->zombies = j;
+        json_t *ids = atomic_exchange(&j->ids, NULL);
+        char *out = NULL;
+        size_t len = 0;
+        rpc_timeout_reply(ids, atomic_load(&j->batch), &out, &len);
+        json_decref(ids);
+        log_debug(LOG_RPC, "request timed out after %u ms", h->timeout_ms);
+        j->fn(j->target, 200, out, len, 0);
+    }
+    arm_timer(h);
+}
+
+/* ---- public ----------------------------------------------------------------- */
+
+int rpc_host_init(struct rpc_host *h, struct event_base *base, const struct rpc_env *env,
+                  unsigned threads, size_t max_batch, unsigned timeout_s)
+{
+    memset(h, 0, sizeof *h);
+    h->base = base;
+    h->env = env;
+    h->max_batch = max_batch;
+    h->timeout_ms = timeout_s * 1000u;
+    h->timer = evtimer_new(base, on_timer, h);
+    if (!h->timer)
+        return err_set(ERR_NOMEM, "rpc: cannot create a timer");
+    int rc = rpc_pool_new(base, threads, &h->pool);
+    if (rc) {
+        event_free(h->timer);
+        h->timer = NULL;
+    }
+    return rc;
+}
+
+void rpc_host_submit(struct rpc_host *h, char *body, size_t len, bool authenticated,
+                     enum rpc_transport transport, void *conn, rpc_reply_fn fn, void *target)
+{
+    if (h->stopping) {
+        free(body);
+        fn(target, 503, NULL, 0, 0);
+        return;
+    }
+    struct rpc_request *req = NULL;
+    if (len <= RPC_INLINE_PARSE_MAX) {
+        if (rpc_request_parse(body, len, h->env->registry, h->max_batch, &req)) {
+            free(body);
+            fn(target, 503, NULL, 0, 0);
+            return;
+        }
+        free(body);
+        body = NULL;
+        if (transport != RPC_TRANSPORT_WS &&
+            rpc_request_denied(req, h->env->registry, authenticated)) {
+            rpc_request_free(req);
+            fn(target, 401, NULL, 0, 0);
+            return;
+        }
+        if (rpc_request_inline(req)) {
+            log_calls(req, transport, authenticated);
+            atomic_bool never = false;
+            struct rpc_ctx proto;
+            memset(&proto, 0, sizeof proto);
+            proto.env = h->env;
+            proto.transport = transport;
+            proto.authenticated = authenticated;
+            proto.conn = conn;
+            proto.cancelled = &never;
+            rpc_request_run(req, &proto, true);
+            char *out = NULL;
+            size_t olen = 0;
+            if (rpc_request_reply(req, &out, &olen))
+                rpc_error_reply(RPC_INTERNAL_ERROR, "internal error: out of memory", &out, &olen);
+            unsigned after = rpc_request_after(req);
+            rpc_request_free(req);
+            fn(target, 200, out, olen, after);
+            return;
+        }
+    }
+    struct rpc_job *j = calloc(1, sizeof *j);
+    if (!j) {
+        free(body);
+        rpc_request_free(req);
+        fn(target, 503, NULL, 0, 0);
+        return;
+    }
+    j->task.run = job_run;
+    j->task.done = job_done;
+    j->host = h;
+    j->body = body;
+    j->len = len;
+    j->req = req;
+    j->authenticated = authenticated;
+    j->transport = transport;
+    j->conn = conn;
+    j->fn = fn;
+    j->target = target;
+    j->deadline = now_ms() + h->timeout_ms;
+    atomic_init(&j->cancelled, false);
+    atomic_init(&j->ids, NULL);
+    atomic_init(&j->batch, false);
+    j->prev = h->live_tail;
+    if (h->live_tail)
+        h->live_tail->next = j;
+    else
+        h->live_head = j;
+    h->live_tail = j;
+    h->nlive++;
+    arm_timer(h);
+    rpc_pool_submit(h->pool, &j->task);
+}
+
+void rpc_host_shutdown(struct rpc_host *h)
+{
+    h->stopping = true;
+    rpc_pool_free(h->pool);
+    h->pool = NULL;
+    while (h->live_head) {
+        struct rpc_job *j = h->live_head;
+        live_unlink(h, j);
+        j->fn(j->target, 503, NULL, 0, 0);
+        job_free(j);
+    }
+    while (h->zombies) {
+        struct rpc_job *j = h->zombies;
+        zombie_unlink(h, j);
+        job_free(j);
+    }
+    if (h->timer)
+        event_free(h->timer);
+    h->timer = NULL;
+}

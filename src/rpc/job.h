@@ -1,0 +1,73 @@
+/*
+ * job.h — requests in flight: the path from a request body to its reply
+ * that HTTP (server.c) and WebSocket (ws.c) share.
+ *
+ *   loop thread   rpc_host_submit: small bodies are parsed at once; a
+ *                 request refused for lack of credentials, or made only of
+ *                 RPC_INLINE / RPC_ON_LOOP calls, is answered right there
+ *   worker        parse, credentials check, run the calls, serialize
+ *   loop thread   run RPC_ON_LOOP calls, hand the reply to the transport
+ *
+ * Time limit: every job has a deadline (-rpctimeout). Jobs sit in one list in
+ * submission order, which is also deadline order, under one timer. When the
+ * deadline passes first, the transport gets -32000 "request timed out" for
+ * each id at once, the job's cancel flag is raised (handlers may stop early),
+ * and whatever the worker produces later is dropped.
+ *
+ * The transport's reply function is called exactly once per submitted body,
+ * on the loop thread, possibly before rpc_host_submit returns:
+ *   status 200, body (may be NULL: nothing to answer, all notifications)
+ *   status 401, no body: credentials needed (HTTP answers 401; over WebSocket
+ *              the calls run and private ones look missing instead)
+ *   status 503, no body: the server is stopping
+ * The body is malloc'ed and handed over (the callee frees it).
+ */
+#ifndef SPECTRUM_RPC_JOB_H
+#define SPECTRUM_RPC_JOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rpc/dispatch.h"
+
+struct event;
+struct event_base;
+struct rpc_pool;
+struct rpc_job;
+
+/* Requests up to this size are parsed on the loop thread (it costs less
+ * than the trip to a worker) so cheap calls never leave the loop. */
+#define RPC_INLINE_PARSE_MAX 16384
+
+typedef void (*rpc_reply_fn)(void *target, int status, char *body, size_t len, unsigned after);
+
+struct rpc_host {
+    struct event_base *base;
+    struct rpc_pool *pool;
+    const struct rpc_env *env;
+    size_t max_batch;
+    unsigned timeout_ms;
+    struct rpc_job *live_head, *live_tail;  /* waiting for their reply */
+    struct rpc_job *zombies;                /* answered (timed out), worker still busy */
+    struct event *timer;
+    size_t nlive;
+    bool stopping;
+};
+
+/* Starts the worker pool and the timer. env must outlive the host and have
+ * its registry set. Returns 0 or an error of rpc_pool_new / ERR_NOMEM.
+ * Thread: loop. */
+int rpc_host_init(struct rpc_host *h, struct event_base *base, const struct rpc_env *env,
+                  unsigned threads, size_t max_batch, unsigned timeout_s);
+
+/* Takes body (malloc'ed, len bytes) and arranges for fn(target, ...) to be
+ * called once with the reply (see above). conn is handed to RPC_ON_LOOP
+ * handlers (the WebSocket connection; NULL for HTTP). Thread: loop. */
+void rpc_host_submit(struct rpc_host *h, char *body, size_t len, bool authenticated,
+                     enum rpc_transport transport, void *conn, rpc_reply_fn fn, void *target);
+
+/* Stops the workers (waiting for running handlers), answers every job still
+ * waiting with status 503 and frees them all. Thread: loop, not dispatching. */
+void rpc_host_shutdown(struct rpc_host *h);
+
+#endif

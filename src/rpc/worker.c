@@ -1,0 +1,160 @@
+/*
+ * worker.c — see worker.h.
+ *
+ * Two FIFO lists under one mutex: `todo` (submitted, waiting for a thread)
+ * and `finished` (run, waiting for the loop). A thread that finishes a task
+ * activates the loop's event only when `finished` was empty, so a burst of
+ * completions costs one wake-up.
+ */
+#include "rpc/worker.h"
+
+#include <event2/event.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "util/err.h"
+
+struct task_list {
+    struct rpc_task *head, *tail;
+    size_t n;
+};
+
+struct rpc_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct task_list todo, finished;
+    bool stopping;
+    struct event *wake;
+    pthread_t threads[RPC_POOL_MAX_THREADS];
+    unsigned nthreads;
+};
+
+static void list_push(struct task_list *l, struct rpc_task *t)
+{
+    t->next = NULL;
+    if (l->tail)
+        l->tail->next = t;
+    else
+        l->head = t;
+    l->tail = t;
+    l->n++;
+}
+
+static struct rpc_task *list_pop(struct task_list *l)
+{
+    struct rpc_task *t = l->head;
+    if (t) {
+        l->head = t->next;
+        if (!l->head)
+            l->tail = NULL;
+        l->n--;
+        t->next = NULL;
+    }
+    return t;
+}
+
+static void *thread_main(void *arg)
+{
+    struct rpc_pool *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->stopping && !p->todo.head)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (p->stopping)
+            break;
+        struct rpc_task *t = list_pop(&p->todo);
+        pthread_mutex_unlock(&p->mu);
+        t->run(t);
+        pthread_mutex_lock(&p->mu);
+        if (p->stopping)
+            break;  /* the owner frees t; nobody will deliver it */
+        bool was_empty = p->finished.head == NULL;
+        list_push(&p->finished, t);
+        if (was_empty)
+            event_active(p->wake, EV_READ, 0);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Loop thread: delivers every finished task. */
+static void on_wake(evutil_socket_t fd, short what, void *arg)
+{
+    struct rpc_pool *p = arg;
+    pthread_mutex_lock(&p->mu);
+    struct task_list l = p->finished;
+    p->finished.head = p->finished.tail = NULL;
+    p->finished.n = 0;
+    pthread_mutex_unlock(&p->mu);
+    struct rpc_task *t;
+    while ((t = list_pop(&l)) != NULL)
+        t->done(t);
+}
+
+int rpc_pool_new(struct event_base *base, unsigned nthreads, struct rpc_pool **out)
+{
+    *out = NULL;
+    if (nthreads < 1 || nthreads > RPC_POOL_MAX_THREADS)
+        return err_set(ERR_RANGE, "rpc: %u worker threads (allowed 1 to %d)", nthreads,
+                       RPC_POOL_MAX_THREADS);
+    struct rpc_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return err_set(ERR_NOMEM, "out of memory");
+    if (pthread_mutex_init(&p->mu, NULL) != 0) {
+        free(p);
+        return err_set(ERR_BADSTATE, "rpc: cannot create a mutex");
+    }
+    if (pthread_cond_init(&p->cv, NULL) != 0) {
+        pthread_mutex_destroy(&p->mu);
+        free(p);
+        return err_set(ERR_BADSTATE, "rpc: cannot create a condition variable");
+    }
+    p->wake = event_new(base, -1, 0, on_wake, p);
+    if (!p->wake) {
+        rpc_pool_free(p);
+        return err_set(ERR_NOMEM, "rpc: cannot create the worker event");
+    }
+    for (unsigned i = 0; i < nthreads; i++) {
+        if (pthread_create(&p->threads[i], NULL, thread_main, p) != 0) {
+            rpc_pool_free(p);
+            return err_set(ERR_BADSTATE, "rpc: cannot start worker thread %u", i + 1);
+        }
+        p->nthreads++;
+    }
+    *out = p;
+    return 0;
+}
+
+void rpc_pool_submit(struct rpc_pool *p, struct rpc_task *t)
+{
+    pthread_mutex_lock(&p->mu);
+    list_push(&p->todo, t);
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+size_t rpc_pool_queued(struct rpc_pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    size_t n = p->todo.n;
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}
+
+void rpc_pool_free(struct rpc_pool *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stopping = true;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 0; i < p->nthreads; i++)
+        pthread_join(p->threads[i], NULL);
+    if (p->wake)
+        event_free(p->wake);
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}

@@ -1,0 +1,10 @@
+# rpc: JSON-RPC request parsing and dispatch, WebSocket frames and handshakes
+# (all of them bytes from network clients).
+if ENABLE_FUZZ
+noinst_PROGRAMS += test/fuzz/fuzz_rpc
+FUZZ_TARGETS += test/fuzz/fuzz_rpc
+test_fuzz_fuzz_rpc_SOURCES = test/fuzz/fuzz_rpc.c
+test_fuzz_fuzz_rpc_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+test_fuzz_fuzz_rpc_LDFLAGS = $(FUZZ_LINK_FLAGS)
+test_fuzz_fuzz_rpc_LDADD = $(FUZZ_LIBS)
+endif
