@@ -172,6 +172,13 @@ static int make_receipt(struct state *st, bool ok, uint64_t cumulative, struct r
     return 0;
 }
 
+/* The §6.4 rule for evm_set_frame_metering; ctx is the chain_params. */
+static bool frame_metered(void *ctx, const struct address *caller, const struct address *contract)
+{
+    const struct chain_params *p = ctx;
+    return !(params_is_chief_address(p, contract) || params_is_chief_called(p, caller, contract));
+}
+
 int chain_exec_tx(struct chain_exec *x, const struct tx *tx, const struct address *sender)
 {
     const struct chain_params *p = x->env->params;
@@ -223,10 +230,11 @@ int chain_exec_tx(struct chain_exec *x, const struct tx *tx, const struct addres
     state_sub_balance(st, sender, &cost);
     struct evm_tx_context txc = {*sender, tx->gas_price};
     evm_set_context(evm, st, x->fork, &x->block, &txc);
-    /* §6.4 at the top-level frame entry: a chief contract (or a chief-called
-     * pair) runs unmetered. Nested frames need an EVM hook (processor.h). */
-    if (tx->has_to && (to_chief || params_is_chief_called(p, sender, &tx->to)))
-        evm_set_gas_metering(evm, false);
+    /* §6.4: every frame entered through the CALL family, the transaction's
+     * own included, runs unmetered when its contract is a chief or the
+     * (caller, contract) pair is a chief-called one; the flag then stays
+     * until the next frame entry. */
+    evm_set_frame_metering(evm, frame_metered, (void *)p);
 
     /* 3. run */
     struct evm_message msg;

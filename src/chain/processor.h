@@ -25,10 +25,10 @@
  * EIP-158 deletion, Homestead intrinsic gas and the signer rules use the
  * block's own number.
  *
- * Known gaps (see the report / doc): the §6.4 per-frame rule for nested
- * frames needs an EVM hook (the flag is only set for the top-level frame
- * here); a tx that would leave a negative balance (chief tx from SIP100 with
- * balance < gas·price, which geth could not commit either) or gain gas
+ * The §6.4 metering rule is applied per frame through
+ * evm_set_frame_metering; the hook stays installed on env->evm.
+ * Known gaps: a tx that would leave a negative balance (chief tx from SIP100
+ * with balance < gas·price, which geth could not commit either) or gain gas
  * through a stale callGasTemp is refused rather than reproduced.
  *
  * Receipts are always in Byzantium form ([status, cumulativeGas, bloom,

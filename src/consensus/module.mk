@@ -5,3 +5,4 @@ libspectrum_consensus_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(SECP256K1_
 libspectrum_consensus_a_SOURCES = \
 	src/consensus/tribe_rules.c src/consensus/tribe_rules.h \
 	src/consensus/vrf.c src/consensus/vrf.h
+libspectrum_consensus_a_SOURCES += src/consensus/tribe_engine.c src/consensus/tribe_engine.h

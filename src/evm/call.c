@@ -9,6 +9,10 @@
  *
  * The struct evm context (creation, per-depth frame buffers) lives here too,
  * since the frames are allocated as depths are first reached.
+ *
+ * Spectrum's per-frame gas-metering rule (spec §6.4, evm_set_frame_metering)
+ * is applied here too, at the one place every CALL-family frame is entered;
+ * the interpreter only re-reads the flag it leaves.
  */
 #include "evm/internal.h"
 
@@ -55,15 +59,15 @@ const char *evm_status_name(enum evm_status s)
 int evm_new(struct evm **out)
 {
     pthread_once(&interp_once, evm_interp_init);
-    struct evm *e = calloc(1, sizeof *e);
-    if (!e)
+    struct evm *c = calloc(1, sizeof *c);
+    if (!c)
         return err_set(ERR_NOMEM, "evm: context");
-    int rc = analysis_cache_new(EVM_CACHE_BYTES, &e->cache);
+    int rc = analysis_cache_new(EVM_CACHE_BYTES, &c->cache);
     if (rc) {
-        free(e);
+        free(c);
         return rc;
     }
-    *out = e;
+    *out = c;
     return 0;
 }
 
@@ -107,6 +111,26 @@ void evm_set_gas_metering(struct evm *evm, bool on)
 bool evm_gas_metering(const struct evm *evm)
 {
     return !evm->unmetered;
+}
+
+void evm_set_frame_metering(struct evm *evm, evm_frame_metering_fn fn, void *ctx)
+{
+    struct evm *c = evm;
+    c->metering = fn;
+    c->metering_ctx = fn ? ctx : NULL;
+}
+
+/* §6.4 at a frame entry: ask the rule unless the caller is under
+ * construction (Spectrum's createSync), which leaves the flag alone. */
+static void enter_frame_metering(struct evm *evm, const struct evm_message *msg)
+{
+    struct evm *c = evm;
+    if (!c->metering)
+        return;
+    for (size_t i = c->nconstructing; i-- > 0;)
+        if (address_eq(&c->constructing[i], &msg->sender))
+            return;
+    evm->unmetered = !c->metering(c->metering_ctx, &msg->sender, &msg->recipient);
 }
 
 void evm_set_trace(struct evm *evm, FILE *out)
@@ -322,7 +346,11 @@ static void create_message(struct evm *evm, const struct evm_message *msg,
             set_failure(res, EVM_INTERNAL_ERROR, 0);
             return;
         }
+        /* One creation per depth at most, so this never overflows. */
+        struct evm *c = evm;
+        c->constructing[c->nconstructing++] = addr;
         run_code(evm, &m, &f->init, res);
+        c->nconstructing--;
     }
     if (res->status == EVM_SUCCESS) {
         if (fork >= FORK_SPURIOUS && res->output_len > EVM_MAX_CODE_SIZE) {
@@ -437,6 +465,7 @@ void evm_call_message(struct evm *evm, const struct evm_message *msg, struct evm
         set_failure(res, EVM_INTERNAL_ERROR, 0);
         return;
     }
+    enter_frame_metering(evm, msg);
     run_code(evm, msg, an, res);
     if (res->status != EVM_SUCCESS)
         state_revert(st, snap);
@@ -452,6 +481,8 @@ static int execute(struct evm *evm, const struct evm_message *msg, const struct 
     if (msg->depth == 0)
         analysis_cache_trim(evm->cache, 0);
     evm->error = 0;
+    if (msg->depth == 0)
+        evm->nconstructing = 0; /* a new message tree */
     if (at) {
         memset(&res->created, 0, sizeof res->created);
         create_message(evm, msg, at, res);

@@ -221,6 +221,36 @@ void evm_set_gas_metering(struct evm *evm, bool on);
 bool evm_gas_metering(const struct evm *evm);
 
 /*
+ * Spectrum's per-frame metering rule (spec §6.4): the function decides, each
+ * time a frame is entered through CALL, CALLCODE, DELEGATECALL or STATICCALL
+ * (the transaction's own message included) and code is about to run, whether
+ * that frame runs metered. It is not asked for precompiles, for accounts
+ * without code, nor for CREATE/CREATE2 init code.
+ *   caller    CALLER inside the new frame (for DELEGATECALL the parent's
+ *             caller, as geth's contract.CallerAddress)
+ *   contract  the recipient (ADDRESS), not the code address
+ * Returns true for metered. The answer is stored in the context's flag (as
+ * evm_set_gas_metering would) and is NOT restored when the frame returns: the
+ * caller continues under it until the next frame entry — Spectrum's quirk,
+ * which the stale-CALL-gas reuse of the interpreter completes. When the
+ * caller of the new frame is an account whose init code is running (a
+ * contract under construction, Spectrum's createSync), the function is not
+ * asked and the flag stays as it is.
+ */
+typedef bool (*evm_frame_metering_fn)(void *ctx, const struct address *caller,
+                                      const struct address *contract);
+
+/*
+ * Installs (fn non-NULL) or removes (fn NULL) the per-frame metering rule.
+ * Without one (the default) frames leave the flag alone, which is plain
+ * Ethereum behaviour. The rule survives evm_set_context.
+ * Args: fn   called on the evm's thread during evm_execute; must not run
+ *            this evm
+ *       ctx  passed to fn; not owned, must outlive the executions
+ */
+void evm_set_frame_metering(struct evm *evm, evm_frame_metering_fn fn, void *ctx);
+
+/*
  * Tracing: when `out` is not NULL, every executed instruction is written to
  * it as one EIP-3155 JSON line
  *   {"pc":0,"op":96,"gas":"0x..","gasCost":"0x3","memSize":0,"stack":[..],

@@ -69,6 +69,13 @@ struct evm {
     struct analysis_cache *cache;
     FILE *trace;
     struct evm_trace_line line;
+    /* Spectrum's per-frame metering rule (spec §6.4, evm_set_frame_metering)
+     * and the addresses whose init code is running, innermost last (at most
+     * one per depth): frames they enter leave the flag alone (createSync). */
+    evm_frame_metering_fn metering;
+    void *metering_ctx;
+    size_t nconstructing;
+    struct address constructing[EVM_MAX_DEPTH + 1];
 };
 
 /* Runs `msg` (depth, balance and collision checks, snapshot, transfer,
