@@ -26,5 +26,6 @@ void bench_rlp(void);
 void bench_trie(void);
 void bench_bn254(void);
 void bench_chain(void);
+void bench_txpool(void);
 
 #endif

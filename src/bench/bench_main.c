@@ -37,5 +37,6 @@ int main(int argc, char **argv)
     bench_trie();
     bench_bn254();
     bench_chain();
+    bench_txpool();
     return 0;
 }
