@@ -216,22 +216,26 @@ int genesis_load(const char *path, struct genesis *g)
     FILE *f = fopen(path, "rb");
     if (!f)
         return err_set(ERR_IO, "genesis: cannot open %s: %s", path, strerror(errno));
-    char *buf = malloc(GENESIS_MAX_FILE + 1);
-    if (!buf) {
-        fclose(f);
-        return err_set(ERR_NOMEM, "genesis: read buffer");
+    /* Read in chunks into a growing buffer: memory follows the file's size,
+     * and stops at the cap whatever the file claims. */
+    struct bytes buf = BYTES_INIT;
+    uint8_t chunk[65536];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (buf.len + n > GENESIS_MAX_FILE) {
+            rc = err_set(ERR_RANGE, "genesis: %s is larger than %u bytes", path, GENESIS_MAX_FILE);
+            break;
+        }
+        if ((rc = bytes_append(&buf, chunk, n)))
+            break;
     }
-    size_t n = fread(buf, 1, GENESIS_MAX_FILE + 1, f);
-    int rerr = ferror(f);
-    fclose(f);
-    int rc;
-    if (rerr)
+    if (rc == 0 && ferror(f))
         rc = err_set(ERR_IO, "genesis: cannot read %s", path);
-    else if (n > GENESIS_MAX_FILE)
-        rc = err_set(ERR_RANGE, "genesis: %s is larger than %u bytes", path, GENESIS_MAX_FILE);
-    else
-        rc = genesis_parse(buf, n, g);
-    free(buf);
+    fclose(f);
+    if (rc == 0)
+        rc = genesis_parse((const char *)buf.data, buf.len, g);
+    bytes_free(&buf);
     return rc ? err_wrap(rc, "%s", path) : 0;
 }
 

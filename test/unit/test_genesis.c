@@ -7,6 +7,8 @@
  * Fixture: ../shared/spectrum (skips loudly when absent; fails in CI).
  */
 #include <check.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +105,26 @@ START_TEST(hostile_files_are_refused)
 }
 END_TEST
 
+START_TEST(oversized_and_empty_files_are_refused)
+{
+    /* A file one byte over the cap is refused without being parsed; an
+     * empty one is a decode error. (Sparse: no disk is really used.) */
+    char path[] = "/tmp/spectrum-genesis-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, (off_t)GENESIS_MAX_FILE + 1), 0);
+    close(fd);
+    struct genesis g;
+    ck_assert_int_eq(genesis_load(path, &g), ERR_RANGE);
+    ck_assert_ptr_nonnull(strstr(err_msg(), "larger than"));
+    fd = open(path, O_WRONLY | O_TRUNC);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(genesis_load(path, &g), ERR_DECODE);
+    unlink(path);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("genesis");
@@ -113,6 +135,7 @@ int main(void)
     tcase_add_test(tc, devnet_hash);
     tcase_add_test(tc, accounts_with_code_and_storage);
     tcase_add_test(tc, hostile_files_are_refused);
+    tcase_add_test(tc, oversized_and_empty_files_are_refused);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
