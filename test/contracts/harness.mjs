@@ -65,6 +65,12 @@ export function signAddress(key, address, rawV = false) {
     };
 }
 
+// Signs a 32-byte hash (hex) with key: {v (27/28), r, s} as hex words, low s.
+export function signHash(key, hashHex) {
+    const sig = secp256k1.sign(hexToBytes(hashHex), key.sk, { prehash: false, format: 'recovered' });
+    return { v: 27 + sig[0], r: bytesToHex(sig.slice(1, 33)), s: bytesToHex(sig.slice(33, 65)) };
+}
+
 // ---- ABI coder --------------------------------------------------------------------------
 
 function isDynamic(type) {
