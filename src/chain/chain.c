@@ -1,16 +1,14 @@
 /*
- * chain.c — genesis, head and unchecked block import over chaindb and the
- * processor; see chain.h. Every import builds one batch: the state commit
- * goes into it through a trie_db whose batch is the import's, and the
- * block, receipts, TD and indexes follow; the head in memory changes only
- * after the batch is written.
+ * chain.c — opening the chain (genesis on first start, the head on
+ * restart), BLOCKHASH over the stored chain, and reading canonical blocks;
+ * see chain.h. Importing blocks (both entry points, fork choice) is in
+ * import.c, the canonical switch of a reorg in reorg.c.
  */
 #include "chain/chain.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "state/state.h"
 #include "storage/trie_db.h"
 #include "util/err.h"
 
@@ -144,106 +142,16 @@ void chain_close(struct chain *c)
     free(c);
 }
 
-/* ---- import ---------------------------------------------------------------- */
+/* ---- reading ---------------------------------------------------------------- */
 
-int chain_insert_block_unchecked(struct chain *c, const struct block *b,
-                                 const struct address *signer, enum chain_insert_status *status)
+int chain_read_canonical_block(struct db *db, const struct db_snapshot *snap, uint64_t number,
+                               struct block *b)
 {
-    const struct header *h = &b->header;
+    memset(b, 0, sizeof *b);
     struct hash32 hash;
-    int rc = header_hash(h, &hash);
-    if (rc)
-        return rc;
-    *status = CHAIN_INSERT_KNOWN;
-    if (chaindb_has_header(c->db, &hash))
-        return 0;
-
-    struct header parent;
-    rc = chaindb_read_header(c->db, NULL, &h->parent_hash, &parent);
-    if (rc)
-        return err_wrap(rc, "block %llu: parent", (unsigned long long)h->number);
-    u256 td;
-    rc = chaindb_read_td(c->db, NULL, &h->parent_hash, &td);
-    if (rc == 0 && (parent.number == UINT64_MAX || h->number != parent.number + 1))
-        rc = err_set(ERR_INVAL, "block %llu: parent is block %llu",
-                     (unsigned long long)h->number, (unsigned long long)parent.number);
-    if (rc == 0 && u256_add_overflow(&td, &td, &h->difficulty))
-        rc = err_set(ERR_INVAL, "block %llu: total difficulty overflows",
-                     (unsigned long long)h->number);
-    if (rc) {
-        header_free(&parent);
-        return rc;
-    }
-
-    struct db_batch *batch = db_batch_new();
-    if (!batch) {
-        header_free(&parent);
-        return err_set(ERR_NOMEM, "chain: batch");
-    }
-    struct trie_db tdb;
-    trie_db_init(&tdb, c->db, NULL, batch);
-    struct trie_store store = trie_db_store(&tdb);
-    struct state *st = NULL;
-    struct chain_exec_result res;
-    memset(&res, 0, sizeof res);
-    rc = state_open(&store, parent.state_root.b, &st);
-
-    struct chain_hash_ctx hctx;
-    chain_hash_ctx_init(&hctx, c->db, &h->parent_hash, parent.number);
-    struct chain_exec_env env = {
-        .params = c->params,
-        .evm = c->evm,
-        .signer = signer,
-        .block_hash = chain_block_hash,
-        .block_hash_ctx = &hctx,
-    };
+    int rc = number == UINT64_MAX ? chaindb_read_head(db, snap, &hash)
+                                  : chaindb_read_canonical(db, snap, number, &hash);
     if (rc == 0)
-        rc = chain_execute_block(&env, st, h, &b->body, &res);
-    if (rc == 0)
-        rc = chain_exec_check(c->params, h, &res);
-    if (rc == 0) {
-        struct hash32 root;
-        rc = state_commit(st, root.b);
-        if (rc == 0 && !hash32_eq(&root, &res.state_root))
-            rc = err_set(ERR_BADSTATE, "chain: committed root differs from computed root");
-    }
-    if (rc == 0)
-        rc = chaindb_write_block(batch, &hash, b, res.receipts, res.count, &td);
-
-    enum chain_insert_status st_out = CHAIN_INSERT_SIDE;
-    if (rc == 0 && u256_gt(&td, &c->head_td)) {
-        if (hash32_eq(&h->parent_hash, &c->head_hash)) {
-            chaindb_write_canonical(batch, h->number, &hash);
-            rc = chaindb_write_tx_lookups(batch, &hash, &b->body);
-            chaindb_write_head(batch, &hash);
-            st_out = CHAIN_INSERT_HEAD;
-        } else {
-            st_out = CHAIN_INSERT_SIDE_HEAVIER;
-        }
-    }
-    struct header newhead;
-    memset(&newhead, 0, sizeof newhead);
-    if (rc == 0 && st_out == CHAIN_INSERT_HEAD)
-        rc = header_copy(&newhead, h);
-    if (rc == 0)
-        rc = db_batch_write(c->db, batch, c->sync_writes);
-    if (rc == 0) {
-        if (st_out == CHAIN_INSERT_HEAD) {
-            header_free(&c->head);
-            c->head = newhead;
-            c->head_hash = hash;
-            c->head_td = td;
-        }
-        *status = st_out;
-    } else {
-        header_free(&newhead);
-        rc = err_wrap(rc, "block %llu", (unsigned long long)h->number);
-    }
-    chain_exec_result_free(&res);
-    state_free(st);
-    trie_db_release(&tdb);
-    db_batch_free(batch);
-    header_free(&parent);
-    evm_trim(c->evm, (size_t)16 << 20);
+        rc = chaindb_read_block(db, snap, &hash, b);
     return rc;
 }

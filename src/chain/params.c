@@ -179,6 +179,11 @@ static const struct chain_params tables[CHAIN_NETWORK_COUNT] = {
         .burn_amount = {{0}},
         .difficulty_skip = {2, 26},
         .ndifficulty_skip = 2,
+        /* Spectrum's core/blocks.go lists one testnet hash (spec §10 step
+         * 2), but the value itself is not in the spec or in ../shared, so
+         * the list is empty until it is copied from there. */
+        .bad_hashes = NULL,
+        .nbad_hashes = 0,
     },
     [CHAIN_DEVNET] = {
         .network = CHAIN_DEVNET,
@@ -284,6 +289,9 @@ int chain_params_check(const struct chain_params *p)
         return err_set(ERR_INVAL, "chain params: halving interval is 0");
     if (p->gas_limit_bound_divisor == 0)
         return err_set(ERR_INVAL, "chain params: gas limit bound divisor is 0");
+    if (p->nbad_hashes && !p->bad_hashes)
+        return err_set(ERR_INVAL, "chain params: %zu bad hashes without an array",
+                       p->nbad_hashes);
     size_t n100 = 0;
     for (size_t i = 0; i < p->nchiefs; i++) {
         const struct chief_info *c = &p->chiefs[i];
@@ -382,6 +390,16 @@ bool params_is_difficulty_skip(const struct chain_params *p, uint64_t n)
     size_t count = p->ndifficulty_skip < CHAIN_MAX_SKIP ? p->ndifficulty_skip : CHAIN_MAX_SKIP;
     for (size_t i = 0; i < count; i++)
         if (p->difficulty_skip[i] == n)
+            return true;
+    return false;
+}
+
+bool params_is_bad_hash(const struct chain_params *p, const struct hash32 *hash)
+{
+    if (!p->bad_hashes)
+        return false;
+    for (size_t i = 0; i < p->nbad_hashes; i++)
+        if (hash32_eq(&p->bad_hashes[i], hash))
             return true;
     return false;
 }

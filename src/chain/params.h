@@ -108,6 +108,11 @@ struct chain_params {
     struct address burn_account;
     u256 burn_amount;               /* wei, capped at the balance */
 
+    /* Block hashes refused on import (spec §10 step 2, Spectrum's
+     * core/blocks.go:BadHashes); nbad_hashes entries, NULL when none. */
+    const struct hash32 *bad_hashes;
+    size_t nbad_hashes;
+
     /* Heights whose difficulty checks are skipped (spec §4, §13.1). */
     uint64_t difficulty_skip[CHAIN_MAX_SKIP];
     size_t ndifficulty_skip;
@@ -140,7 +145,8 @@ int chain_network_from_name(const char *name, enum chain_network *net);
 /* Checks a parameter set for internal consistency: chiefs sorted by strictly
  * increasing start and within capacity, a 1.0.0 entry iff chief100_block is
  * set and at the same height, non-zero chief addresses, array counts within
- * capacity, halving_interval and gas_limit_bound_divisor non-zero.
+ * capacity, halving_interval and gas_limit_bound_divisor non-zero, a
+ * bad-hash array when its count is non-zero.
  * Returns 0 or ERR_INVAL with the first problem in the error context. Use it
  * on any hand-made schedule before running rules on it. */
 int chain_params_check(const struct chain_params *p);
@@ -206,6 +212,9 @@ bool params_is_chief_address_on_block(const struct chain_params *p, uint64_t n,
  * Spectrum), or of p itself (so a regtest schedule has its own pair). */
 bool params_is_chief_called(const struct chain_params *p, const struct address *from,
                             const struct address *to);
+
+/* True when `hash` is in p's bad-hash list (spec §10 step 2). */
+bool params_is_bad_hash(const struct chain_params *p, const struct hash32 *hash);
 
 /* True when block n is in the difficulty-skip set. */
 bool params_is_difficulty_skip(const struct chain_params *p, uint64_t n);

@@ -11,6 +11,7 @@
  */
 #include "chain/processor.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -399,9 +400,12 @@ int chain_exec_finish(struct chain_exec *x, const struct tx *txs, size_t count,
 
 /* ---- whole blocks ------------------------------------------------------------ */
 
-int chain_execute_block(const struct chain_exec_env *env, struct state *st,
-                        const struct header *h, const struct block_body *body,
-                        struct chain_exec_result *out)
+/* Executes body on st; senders[i] is tx i's sender, or senders is NULL to
+ * recover each one just before it runs (so the first bad tx, whatever its
+ * fault, names the error). */
+static int execute_block(const struct chain_exec_env *env, struct state *st,
+                         const struct header *h, const struct block_body *body,
+                         const struct address *senders, struct chain_exec_result *out)
 {
     memset(out, 0, sizeof *out);
     struct chain_exec *x;
@@ -410,7 +414,10 @@ int chain_execute_block(const struct chain_exec_env *env, struct state *st,
         return rc;
     for (size_t i = 0; i < body->tx_count; i++) {
         struct address sender;
-        rc = chain_tx_sender(env->params, h->number, &body->txs[i], &sender);
+        if (senders)
+            sender = senders[i];
+        else
+            rc = chain_tx_sender(env->params, h->number, &body->txs[i], &sender);
         if (rc == 0)
             rc = chain_exec_tx(x, &body->txs[i], &sender);
         if (rc) {
@@ -419,6 +426,89 @@ int chain_execute_block(const struct chain_exec_env *env, struct state *st,
         }
     }
     return chain_exec_finish(x, body->txs, body->tx_count, out);
+}
+
+int chain_execute_block(const struct chain_exec_env *env, struct state *st,
+                        const struct header *h, const struct block_body *body,
+                        struct chain_exec_result *out)
+{
+    return execute_block(env, st, h, body, NULL, out);
+}
+
+int chain_execute_block_senders(const struct chain_exec_env *env, struct state *st,
+                                const struct header *h, const struct block_body *body,
+                                const struct address *senders, struct chain_exec_result *out)
+{
+    if (body->tx_count && !senders) {
+        memset(out, 0, sizeof *out);
+        return err_set(ERR_INVAL, "chain_execute_block_senders: no senders");
+    }
+    return execute_block(env, st, h, body, senders, out);
+}
+
+/* ---- sender recovery ----------------------------------------------------------- */
+
+/* One half of chain_recover_senders: txs [from, to) until the first failure. */
+struct sender_range {
+    const struct chain_params *p;
+    uint64_t n;
+    const struct tx *txs;
+    struct address *senders;
+    size_t from, to;
+    size_t failed;      /* index of the first failure, `to` when none */
+    int rc;
+};
+
+static void recover_range(struct sender_range *r)
+{
+    r->failed = r->to;
+    r->rc = 0;
+    for (size_t i = r->from; i < r->to; i++) {
+        int rc = chain_tx_sender(r->p, r->n, &r->txs[i], &r->senders[i]);
+        if (rc) {
+            r->failed = i;
+            r->rc = rc;
+            return;
+        }
+    }
+}
+
+static void *recover_thread(void *arg)
+{
+    recover_range(arg);
+    return NULL;
+}
+
+int chain_recover_senders(const struct chain_params *p, uint64_t n,
+                          const struct block_body *body, struct address *senders)
+{
+    size_t count = body->tx_count;
+    struct sender_range lo = {p, n, body->txs, senders, 0, count, count, 0};
+    struct sender_range hi = lo;
+    bool threaded = false;
+    pthread_t th;
+    if (count >= CHAIN_PARALLEL_SENDERS_MIN) {
+        lo.to = count / 2;
+        hi.from = count / 2;
+        threaded = pthread_create(&th, NULL, recover_thread, &hi) == 0;
+        if (!threaded)
+            lo.to = count; /* no thread: all of it here */
+    }
+    recover_range(&lo);
+    if (threaded)
+        pthread_join(th, NULL);
+    if (lo.rc)
+        return err_wrap(lo.rc, "tx %zu", lo.failed);
+    if (threaded && hi.rc) {
+        /* The reason was set on the other thread: recover that tx again
+         * here (same input, same outcome) for this thread's context. */
+        struct address a;
+        int rc = chain_tx_sender(p, n, &body->txs[hi.failed], &a);
+        if (rc == 0)
+            rc = hi.rc;
+        return err_wrap(rc, "tx %zu", hi.failed);
+    }
+    return 0;
 }
 
 static int differs_hash(const char *what, const struct hash32 *want, const struct hash32 *got)

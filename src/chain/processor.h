@@ -154,6 +154,36 @@ int chain_execute_block(const struct chain_exec_env *env, struct state *st,
                         struct chain_exec_result *out);
 
 /*
+ * As chain_execute_block, with the senders already recovered (by
+ * chain_recover_senders): senders[i] is the sender of body->txs[i]
+ * (body->tx_count of them; may be NULL only for an empty body). The
+ * importer recovers once and gives the same senders to the engine's
+ * ValidateBlock and here. Returns as chain_execute_block (ERR_INVAL when
+ * senders is missing).
+ */
+int chain_execute_block_senders(const struct chain_exec_env *env, struct state *st,
+                                const struct header *h, const struct block_body *body,
+                                const struct address *senders, struct chain_exec_result *out);
+
+/* Bodies with at least this many txs have their senders recovered on two
+ * threads (signature recovery is most of an import's time). */
+#define CHAIN_PARALLEL_SENDERS_MIN 64
+
+/*
+ * Recovers the sender of every tx of `body` in block n with
+ * chain_tx_sender (SIP003 protection, chain id, signature), on two threads
+ * when the body has CHAIN_PARALLEL_SENDERS_MIN txs or more (one when a
+ * thread cannot be started). The outcome does not depend on the threading.
+ * Out: senders[0 .. body->tx_count-1] (the caller's array; unspecified on
+ * failure).
+ * Returns 0, or the error of the lowest-indexed tx that fails (ERR_INVAL,
+ * ERR_CRYPTO, ERR_NOMEM) with "tx <i>: <reason>" as its context.
+ * Thread: any (it starts and joins its own helper thread).
+ */
+int chain_recover_senders(const struct chain_params *p, uint64_t n,
+                          const struct block_body *body, struct address *senders);
+
+/*
  * Finalize (spec §7): from chief100_block on, the block reward with halving
  * (params_block_reward) to h->coinbase; at exactly chief100_block, when
  * params->burn_enabled (mainnet), min(balance, burn_amount) taken from

@@ -2,8 +2,11 @@
 #include "chain_harness.h"
 
 #include <check.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto/ecdsa.h"
 #include "crypto/keccak.h"
@@ -102,11 +105,19 @@ int ch_build_block(const struct chain_params *p, const struct trie_store *store,
                    const struct header *parent, const struct tx *txs, size_t n,
                    struct block *b, struct chain_exec_result *res)
 {
+    return ch_build_block_author(p, store, parent, txs, n, &CH_COINBASE, NULL, b, res);
+}
+
+int ch_build_block_author(const struct chain_params *p, const struct trie_store *store,
+                          const struct header *parent, const struct tx *txs, size_t n,
+                          const struct address *coinbase, const struct address *signer,
+                          struct block *b, struct chain_exec_result *res)
+{
     memset(b, 0, sizeof *b);
     struct header *h = &b->header;
     ck_assert_int_eq(header_hash(parent, &h->parent_hash), 0);
     h->uncle_hash = parent->uncle_hash; /* genesis: the empty-list hash */
-    h->coinbase = CH_COINBASE;
+    h->coinbase = *coinbase;
     h->difficulty = u256_from_u64(2);
     h->number = parent->number + 1;
     h->gas_limit = parent->gas_limit;
@@ -127,7 +138,7 @@ int ch_build_block(const struct chain_params *p, const struct trie_store *store,
     ck_assert_int_eq(state_open(store, parent->state_root.b, &st), 0);
     struct evm *evm;
     ck_assert_int_eq(evm_new(&evm), 0);
-    struct chain_exec_env env = {p, evm, NULL, NULL, NULL};
+    struct chain_exec_env env = {p, evm, signer, NULL, NULL};
     int rc = chain_execute_block(&env, st, h, &b->body, res);
     if (rc == 0) {
         h->state_root = res->state_root;
@@ -139,6 +150,27 @@ int ch_build_block(const struct chain_params *p, const struct trie_store *store,
     evm_free(evm);
     state_free(st);
     return rc;
+}
+
+void ch_tmpdir(char *dir, size_t size, const char *name)
+{
+    const char *tmp = getenv("TMPDIR");
+    int n = snprintf(dir, size, "%s/%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+    ck_assert(n > 0 && (size_t)n < size);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+void ch_rmdir(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (dp) {
+        struct dirent *e;
+        while ((e = readdir(dp)) != NULL)
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                unlinkat(dirfd(dp), e->d_name, 0);
+        closedir(dp);
+    }
+    rmdir(dir);
 }
 
 uint64_t ch_balance(const struct trie_store *store, const uint8_t root[32],

@@ -49,6 +49,20 @@ int ch_build_block(const struct chain_params *p, const struct trie_store *store,
                    const struct header *parent, const struct tx *txs, size_t n,
                    struct block *b, struct chain_exec_result *res);
 
+/* As ch_build_block with the given coinbase, and `signer` (may be NULL) as
+ * the Author when the coinbase is zero (as an engine's recovered signer). */
+int ch_build_block_author(const struct chain_params *p, const struct trie_store *store,
+                          const struct header *parent, const struct tx *txs, size_t n,
+                          const struct address *coinbase, const struct address *signer,
+                          struct block *b, struct chain_exec_result *res);
+
+/* Creates a fresh directory "<$TMPDIR or /tmp>/<name>.XXXXXX" (for a
+ * database) and writes its path into dir (size bytes). */
+void ch_tmpdir(char *dir, size_t size, const char *name);
+
+/* Removes dir and the files directly in it (a LevelDB directory is flat). */
+void ch_rmdir(const char *dir);
+
 /* Balance of a at root in store (must fit in 64 bits). */
 uint64_t ch_balance(const struct trie_store *store, const uint8_t root[32],
                     const struct address *a);
