@@ -7,7 +7,6 @@
  * are stored without moving the head; another genesis is refused.
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,22 +20,12 @@ static char dir[4096];
 
 static void make_dir(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/test_chain.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ch_tmpdir(dir, sizeof dir, "test_chain");
 }
 
 static void remove_dir(void)
 {
-    DIR *dp = opendir(dir);
-    if (dp) {
-        struct dirent *e;
-        while ((e = readdir(dp)) != NULL)
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-                unlinkat(dirfd(dp), e->d_name, 0);
-        closedir(dp);
-    }
-    rmdir(dir);
+    ch_rmdir(dir);
 }
 
 /* Builds a block on `parent` from the db's state (read-only store). */

@@ -7,7 +7,6 @@
  * key is 32 bytes long (those belong to trie nodes).
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,24 +26,14 @@ static struct db *open_db(void)
 
 static struct db *make_db(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/test_chaindb.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ch_tmpdir(dir, sizeof dir, "test_chaindb");
     return open_db();
 }
 
 static void remove_db(struct db *db)
 {
     db_close(db);
-    DIR *dp = opendir(dir);
-    if (dp) {
-        struct dirent *e;
-        while ((e = readdir(dp)) != NULL)
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-                unlinkat(dirfd(dp), e->d_name, 0);
-        closedir(dp);
-    }
-    rmdir(dir);
+    ch_rmdir(dir);
 }
 
 /* A block with n signed transfers and a header with some of everything. */
