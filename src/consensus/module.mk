@@ -6,3 +6,4 @@ libspectrum_consensus_a_SOURCES = \
 	src/consensus/tribe_rules.c src/consensus/tribe_rules.h \
 	src/consensus/vrf.c src/consensus/vrf.h
 libspectrum_consensus_a_SOURCES += src/consensus/tribe_engine.c src/consensus/tribe_engine.h
+libspectrum_consensus_a_SOURCES += src/consensus/tribe_chain_engine.c src/consensus/tribe_chain_engine.h

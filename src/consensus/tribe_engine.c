@@ -89,13 +89,12 @@ static int abi_address_array(const uint8_t *out, size_t len, unsigned index,
     return 0;
 }
 
-int tribe_read_addresses(const struct chain_params *p, struct evm *evm, struct state *st,
-                         const struct header *parent, const struct address *to,
-                         const uint8_t selector[4], unsigned index, struct address **out,
-                         size_t *n)
+int tribe_call_view(const struct chain_params *p, struct evm *evm, struct state *st,
+                    const struct header *parent, const struct address *to, const uint8_t *input,
+                    size_t input_len, uint8_t **out, size_t *out_len)
 {
     *out = NULL;
-    *n = 0;
+    *out_len = 0;
     struct evm_block blk;
     memset(&blk, 0, sizeof blk);
     blk.coinbase = parent->coinbase;
@@ -115,8 +114,8 @@ int tribe_read_addresses(const struct chain_params *p, struct evm *evm, struct s
     m.gas = TRIBE_READ_GAS;
     m.recipient = *to;
     m.code_address = *to;
-    m.input = selector;
-    m.input_len = 4;
+    m.input = input;
+    m.input_len = input_len;
     state_snap snap = state_snapshot(st);
     struct evm_result r;
     int rc = evm_execute(evm, &m, &r);
@@ -124,21 +123,49 @@ int tribe_read_addresses(const struct chain_params *p, struct evm *evm, struct s
         state_revert(st, snap);
         return err_wrap(rc, "system read");
     }
-    if (r.status != EVM_SUCCESS) {
-        state_revert(st, snap);
-        return err_set(ERR_INVAL, "system read %02x%02x%02x%02x: %s", selector[0], selector[1],
-                       selector[2], selector[3], evm_status_name(r.status));
-    }
-    /* Decode before reverting: the output lives in the evm's buffers,
+    static const uint8_t no_selector[4] = {0};
+    const uint8_t *sel = input_len >= 4 ? input : no_selector;
+    if (r.status != EVM_SUCCESS)
+        rc = err_set(ERR_INVAL, "system read %02x%02x%02x%02x: %s", sel[0], sel[1], sel[2],
+                     sel[3], evm_status_name(r.status));
+    else if (r.output_len > TRIBE_MAX_VIEW_OUTPUT)
+        rc = err_set(ERR_RANGE, "system read %02x%02x%02x%02x: %zu bytes of output (max %u)",
+                     sel[0], sel[1], sel[2], sel[3], r.output_len, TRIBE_MAX_VIEW_OUTPUT);
+    /* Copy the output before reverting: it lives in the evm's buffers,
      * which the revert does not touch, but keep the order obvious. */
-    rc = abi_address_array(r.output, r.output_len, index, out, n);
+    if (!rc && r.output_len) {
+        *out = malloc(r.output_len);
+        if (!*out)
+            rc = err_set(ERR_NOMEM, "system read: %zu bytes of output", r.output_len);
+        else
+            memcpy(*out, r.output, r.output_len);
+    }
     state_revert(st, snap);
-    if (!rc && state_error(st)) {
+    if (!rc && state_error(st))
+        rc = state_error(st);
+    if (rc) {
         free(*out);
         *out = NULL;
-        *n = 0;
-        rc = state_error(st);
+        return rc;
     }
+    *out_len = r.output_len;
+    return 0;
+}
+
+int tribe_read_addresses(const struct chain_params *p, struct evm *evm, struct state *st,
+                         const struct header *parent, const struct address *to,
+                         const uint8_t selector[4], unsigned index, struct address **out,
+                         size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    uint8_t *output;
+    size_t len;
+    int rc = tribe_call_view(p, evm, st, parent, to, selector, 4, &output, &len);
+    if (rc)
+        return rc;
+    rc = abi_address_array(output, len, index, out, n);
+    free(output);
     return rc;
 }
 

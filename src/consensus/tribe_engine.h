@@ -64,6 +64,29 @@ void tribe_status_free(struct tribe_status *s);
 /* The lists view of a status (pointers into s, valid while s lives). */
 struct tribe_lists tribe_status_lists(const struct tribe_status *s);
 
+/* Longest return data accepted from a system read (ERR_RANGE above). */
+#define TRIBE_MAX_VIEW_OUTPUT (1u << 20)
+
+/*
+ * Calls a view of the system contract `to` with the ABI-encoded call `input`
+ * (selector and arguments) as a privileged static call at `st`: from the
+ * zero address, no value, TRIBE_READ_GAS, `parent` as the block context and
+ * the rules of parent->number. Every change the call makes to st is
+ * reverted. The building block of the reads below; the miner uses it for
+ * Anmap's bindInfo.
+ * Args: evm      a context to run on (its state and block are replaced)
+ *       st       the state to read (the parent's)
+ *       input    may be NULL when input_len is 0
+ * Out:  *out (malloc'd copy of the return data, the caller frees it; NULL
+ *       when *out_len is 0), *out_len.
+ * Returns: 0; ERR_INVAL when the call fails or reverts (with the reason);
+ *          ERR_RANGE for return data longer than TRIBE_MAX_VIEW_OUTPUT;
+ *          ERR_NOMEM; a state read error. *out owns nothing on failure.
+ */
+int tribe_call_view(const struct chain_params *p, struct evm *evm, struct state *st,
+                    const struct header *parent, const struct address *to, const uint8_t *input,
+                    size_t input_len, uint8_t **out, size_t *out_len);
+
 /*
  * Calls a no-argument view `selector` on `to` as a privileged static call at
  * `st` with `parent` as the block context (rules of parent->number), and

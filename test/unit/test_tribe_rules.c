@@ -416,6 +416,47 @@ START_TEST(authorization_v100)
 }
 END_TEST
 
+/* The tables are chosen by the era of n itself: the last 0.0.x block and
+ * the first Chief100 block, with the same S, follow different rows of §4
+ * (difficulty), §5.1 (delay) and §5.2 (who may sign). */
+START_TEST(tables_switch_at_chief100)
+{
+    const struct chain_params *m = mainnet();
+    struct address S[5];
+    for (unsigned i = 0; i < 5; i++)
+        S[i] = addr(30 + i);
+    struct tribe_lists ls = {S, 5, NULL, 0};
+    uint64_t last = CHIEF100 - 1, first = CHIEF100; /* % 5 = 0 and 1 */
+    ck_assert_uint_eq(last % 5, 0);
+    /* §4: 3/2/1 in the last 0.0.x block, 6/5/1 in the first 1.0.0 block */
+    ck_assert_int_eq(tribe_difficulty(m, last, &ls, &S[0]), 3);
+    ck_assert_int_eq(tribe_difficulty(m, last, &ls, &S[1]), 2);
+    ck_assert_int_eq(tribe_difficulty(m, last, &ls, &S[2]), 1);
+    ck_assert_int_eq(tribe_difficulty(m, first, &ls, &S[1]), 6);
+    ck_assert_int_eq(tribe_difficulty(m, first, &ls, &S[0]), 5);
+    ck_assert_int_eq(tribe_difficulty(m, first, &ls, &S[2]), 1);
+    /* §5.1: 14/18/22 before, 14/18/38 from Chief100 */
+    ck_assert_uint_eq(tribe_period(m, last, &ls, &S[0]), 14);
+    ck_assert_uint_eq(tribe_period(m, last, &ls, &S[1]), 18);
+    ck_assert_uint_eq(tribe_period(m, last, &ls, &S[2]), 22);
+    ck_assert_uint_eq(tribe_period(m, first, &ls, &S[1]), 14);
+    ck_assert_uint_eq(tribe_period(m, first, &ls, &S[0]), 18);
+    ck_assert_uint_eq(tribe_period(m, first, &ls, &S[2]), 38);
+    /* §5.2: any member of S before, only the one in turn or S[0] from it */
+    for (int i = 0; i < 5; i++)
+        ck_assert(tribe_signer_authorized(m, last, &ls, &S[i]));
+    ck_assert(tribe_signer_authorized(m, first, &ls, &S[1]));
+    ck_assert(tribe_signer_authorized(m, first, &ls, &S[0]));
+    for (int i = 2; i < 5; i++)
+        ck_assert(!tribe_signer_authorized(m, first, &ls, &S[i]));
+    /* and from Chief100 the coinbase must not be zero */
+    struct address zero = {{0}};
+    ck_assert_int_eq(tribe_validate_signer(m, last, &ls, &S[0], &zero, 1000, 1014), 0);
+    ck_assert_int_eq(tribe_validate_signer(m, first, &ls, &S[1], &zero, 1000, 1014), ERR_INVAL);
+    ck_assert_int_eq(tribe_validate_signer(m, first, &ls, &S[1], &S[1], 1000, 1014), 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------
  * §6.1 takeMiner and the chief update tx
  * --------------------------------------------------------------------- */
@@ -746,6 +787,7 @@ int main(void)
     tcase_add_test(tc, producer_time);
     tcase_add_test(tc, authorization_v0);
     tcase_add_test(tc, authorization_v100);
+    tcase_add_test(tc, tables_switch_at_chief100);
     suite_add_tcase(s, tc);
     tc = tcase_create("chief_tx");
     tcase_add_test(tc, take_miner);
