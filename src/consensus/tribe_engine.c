@@ -239,16 +239,14 @@ int tribe_pick_volunteer(const struct chain_params *p, struct evm *evm, struct s
 int tribe_recover_signer(const struct header *h, struct address *signer, uint8_t pub[64])
 {
     if (h->extra_len < TRIBE_SEAL_LEN)
-        return err_set(ERR_INVAL, "block %llu: extra of %zu bytes has no seal",
-                       (unsigned long long)h->number, h->extra_len);
+        return err_set(ERR_INVAL, "extra of %zu bytes has no seal", h->extra_len);
     struct hash32 sh;
     int rc = header_seal_hash(h, &sh);
     if (rc)
         return rc;
     uint8_t key[64];
     if (ecdsa_recover(sh.b, h->extra + h->extra_len - TRIBE_SEAL_LEN, key))
-        return err_set(ERR_CRYPTO, "block %llu: the seal recovers no key",
-                       (unsigned long long)h->number);
+        return err_set(ERR_CRYPTO, "the seal recovers no key");
     ecdsa_pub_to_address(key, signer->b);
     if (pub)
         memcpy(pub, key, 64);
