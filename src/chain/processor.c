@@ -2,12 +2,12 @@
  * processor.c — block execution with Spectrum's transaction rules; see
  * processor.h for the rules and why the API is incremental.
  *
- * The state transition below follows the order of Spectrum's
- * core/state_transition.go (buyGas, intrinsic gas, call, refundGas, fee)
- * and core/state_processor.go (cumulative gas, chief gas returned to the
- * pool), but every validity check is done before the first change, so an
- * invalid transaction leaves the state and the gas pool untouched (geth
- * throws the whole state away instead; the outcome for a block is the same).
+ * The state transition itself is evm_apply_tx_rules (evm/transaction.h),
+ * the one Ethereum also uses: this file only decides, per transaction, which
+ * of Spectrum's departures apply (chief update, tx to a chief address, the
+ * SIP001 and SIP100 predicates at the parent number) and records the
+ * receipt with the cumulative gas as core/state_processor.go does (chief
+ * update gas returned to the pool instead of counted).
  */
 #include "chain/processor.h"
 
@@ -126,11 +126,6 @@ void chain_exec_abort(struct chain_exec *x)
     free(x);
 }
 
-static int invalid(const char *why, unsigned long long a, unsigned long long b)
-{
-    return err_set(ERR_INVAL, "invalid transaction: %s (%llu, %llu)", why, a, b);
-}
-
 static int grow(struct chain_exec *x)
 {
     if (x->count < x->cap)
@@ -148,29 +143,17 @@ static int grow(struct chain_exec *x)
     return 0;
 }
 
-/* Builds the receipt from the state's logs (before state_tx_finalize). */
-static int make_receipt(struct state *st, bool ok, uint64_t cumulative, struct receipt *r)
+/* Records the receipt of an applied tx, taking res's logs. */
+static void take_receipt(struct evm_tx_result *res, uint64_t cumulative, struct receipt *r)
 {
     memset(r, 0, sizeof *r);
-    r->status = ok;
+    r->status = res->status == EVM_SUCCESS;
     r->cumulative_gas = cumulative;
-    size_t n;
-    const struct log *logs = state_logs(st, &n);
-    if (n) {
-        r->logs = calloc(n, sizeof *r->logs);
-        if (!r->logs)
-            return err_set(ERR_NOMEM, "receipt: %zu logs", n);
-        for (size_t i = 0; i < n; i++) {
-            int rc = log_copy(&r->logs[i], &logs[i]);
-            if (rc) {
-                receipt_free(r);
-                return rc;
-            }
-            r->log_count = i + 1;
-        }
-    }
+    r->logs = res->logs;
+    r->log_count = res->log_count;
+    res->logs = NULL;
+    res->log_count = 0;
     logs_bloom(r->logs, r->log_count, &r->bloom);
-    return 0;
 }
 
 /* The §6.4 rule for evm_set_frame_metering; ctx is the chain_params. */
@@ -183,116 +166,42 @@ static bool frame_metered(void *ctx, const struct address *caller, const struct 
 int chain_exec_tx(struct chain_exec *x, const struct tx *tx, const struct address *sender)
 {
     const struct chain_params *p = x->env->params;
-    struct state *st = x->st;
-    struct evm *evm = x->env->evm;
     int rc = grow(x);
     if (rc)
         return rc;
 
+    /* Spectrum's departures from Ethereum's transition for this tx; the
+     * chain fork predicates are read at the parent number (processor.h). */
     bool sip001 = params_is_sip001(p, x->rule_n);
     bool to_chief = tx->has_to && params_is_chief_address(p, &tx->to);
     bool is_update = sip001 && chain_is_chief_update(p, tx);
-
-    /* 1. validity, before any change */
-    uint64_t nonce = state_get_nonce(st, sender);
-    if (nonce != tx->nonce)
-        return invalid(nonce > tx->nonce ? "nonce too low" : "nonce too high", tx->nonce, nonce);
-    if (nonce == UINT64_MAX)
-        return invalid("nonce has max value", nonce, 0);
-    uint64_t mgas = is_update ? 0 : tx->gas;
-    if (mgas > (uint64_t)INT64_MAX)
-        return invalid("gas above 2^63-1", mgas, 0);
-    u256 mgas_u = u256_from_u64(mgas), cost, total, bal;
-    if (u256_mul_overflow(&cost, &mgas_u, &tx->gas_price) ||
-        u256_add_overflow(&total, &cost, &tx->value))
-        return invalid("insufficient funds for gas * price + value", tx->gas, 0);
-    if (sip001 && mgas > x->gas_pool)
-        return invalid("gas limit reached", mgas, x->gas_pool);
-    state_get_balance(st, sender, &bal);
-    if (state_error(st))
-        return state_error(st);
-    if (u256_lt(&bal, &cost)) {
-        /* From SIP100 Spectrum skips this check for txs to a chief address
-         * and lets the balance go negative, which it cannot commit either. */
-        if (params_is_sip100(p, x->rule_n) && to_chief)
-            return err_set(ERR_UNSUPPORTED,
-                           "chief transaction would leave a negative balance (spec §6.3)");
-        return invalid("insufficient funds for gas * price", tx->gas, 0);
-    }
-    if (u256_lt(&bal, &total)) /* Call's CanTransfer: a consensus error */
-        return invalid("insufficient balance for transfer", tx->gas, 0);
-    uint64_t intrinsic = is_update ? 0 : tx_intrinsic_gas(tx, x->fork >= FORK_HOMESTEAD);
-    if (intrinsic > mgas)
-        return invalid("intrinsic gas too low", mgas, intrinsic);
-
-    /* 2. buy gas */
-    if (sip001)
-        x->gas_pool -= mgas;
-    state_sub_balance(st, sender, &cost);
-    struct evm_tx_context txc = {*sender, tx->gas_price};
-    evm_set_context(evm, st, x->fork, &x->block, &txc);
-    /* §6.4: every frame entered through the CALL family, the transaction's
-     * own included, runs unmetered when its contract is a chief or the
-     * (caller, contract) pair is a chief-called one; the flag then stays
-     * until the next frame entry. */
-    evm_set_frame_metering(evm, frame_metered, (void *)p);
-
-    /* 3. run */
-    struct evm_message msg;
-    memset(&msg, 0, sizeof msg);
-    msg.gas = mgas - intrinsic;
-    msg.sender = *sender;
-    msg.value = tx->value;
-    msg.input = tx->data;
-    msg.input_len = tx->data_len;
-    if (tx->has_to) {
-        msg.kind = EVM_CALL;
-        msg.recipient = tx->to;
-        msg.code_address = tx->to;
-        state_set_nonce(st, sender, nonce + 1);
-    } else {
-        msg.kind = EVM_CREATE;
-    }
-    struct evm_result r;
-    rc = evm_execute(evm, &msg, &r);
+    struct evm_tx_rules rules = {
+        .free_gas = is_update,
+        .skip_pool = !sip001,
+        .fee_to_sender = to_chief,
+        /* from SIP100 Spectrum skips the gas funds check for txs to a chief
+         * address and lets the balance go negative */
+        .refuse_unfunded = to_chief && params_is_sip100(p, x->rule_n),
+        /* §6.4: every frame entered through the CALL family, the
+         * transaction's own included, runs unmetered when its contract is a
+         * chief or the (caller, contract) pair is a chief-called one; the
+         * flag then stays until the next frame entry. */
+        .metering = frame_metered,
+        .metering_ctx = (void *)p,
+    };
+    struct evm_tx_result res;
+    rc = evm_apply_tx_rules(x->env->evm, x->st, x->fork, &x->block, tx, sender, &rules,
+                            &x->gas_pool, &res);
     if (rc)
         return rc;
-    if (r.gas_left > mgas)
-        return err_set(ERR_UNSUPPORTED,
-                       "gas left %llu above gas bought %llu (stale callGasTemp, spec §6.4)",
-                       (unsigned long long)r.gas_left, (unsigned long long)mgas);
 
-    /* 4. refund, fee */
-    uint64_t gas_left = r.gas_left;
-    uint64_t used = mgas - gas_left;
-    uint64_t refund = state_get_refund(st);
-    if (refund > used / 2)
-        refund = used / 2;
-    gas_left += refund;
-    used -= refund;
-    u256 left_u = u256_from_u64(gas_left), used_u = u256_from_u64(used), back, fee;
-    u256_mul(&back, &left_u, &tx->gas_price);
-    state_add_balance(st, sender, &back);
-    x->gas_pool += gas_left;
-    u256_mul(&fee, &used_u, &tx->gas_price);
-    state_add_balance(st, to_chief ? sender : &x->block.coinbase, &fee);
+    /* receipt; an update runs with no gas, so what it gives back is 0 */
     if (is_update)
-        x->gas_pool += used; /* state_processor: pay_back_chief_gas */
+        x->gas_pool += res.gas_used; /* state_processor: pay_back_chief_gas */
     else
-        x->cumulative += used;
-
-    /* 5. receipt, finalise */
-    struct receipt *rec = &x->receipts[x->count];
-    rc = make_receipt(st, r.status == EVM_SUCCESS, x->cumulative, rec);
-    state_tx_finalize(st, x->fork >= FORK_SPURIOUS);
-    if (!rc)
-        rc = evm_error(evm);
-    if (!rc)
-        rc = state_error(st);
-    if (rc) {
-        receipt_free(rec); /* zeroed already when make_receipt failed */
-        return rc;
-    }
+        x->cumulative += res.gas_used;
+    take_receipt(&res, x->cumulative, &x->receipts[x->count]);
+    evm_tx_result_free(&res);
     x->senders[x->count] = *sender;
     x->count++;
     return 0;

@@ -13,20 +13,23 @@
  * block-at-once function is built from a small incremental API
  * (chain_exec_begin / chain_exec_tx / chain_exec_finish).
  *
- * The state transition is Spectrum's (core/state_transition.go at HEAD), not
- * evm_apply_tx's: for a chief update tx (`to` in the chief address set and
- * data starting 1c1b8772, from SIP001) no gas is bought, no intrinsic gas is
- * charged, the message runs with 0 gas and nothing is added to the
- * cumulative gas; for any tx to a chief address the fee goes back to the
- * sender, and the top-level frame runs with gas metering off (§6.4); the
- * block gas pool is only drawn from SIP001 on. As in Spectrum, these fork
- * predicates are evaluated at the PARENT number (bc.currentBlock), which
- * differs from the block's only on the exact fork block. The EVM fork,
- * EIP-158 deletion, Homestead intrinsic gas and the signer rules use the
- * block's own number.
+ * The state transition is Spectrum's (core/state_transition.go at HEAD):
+ * evm_apply_tx_rules (evm/transaction.h) with the rules this module picks
+ * per tx, where plain Ethereum (evm_apply_tx) has none: for a chief update
+ * tx (`to` in the chief address set and data starting 1c1b8772, from
+ * SIP001) no gas is bought, no intrinsic gas is charged, the message runs
+ * with 0 gas and nothing is added to the cumulative gas; for any tx to a
+ * chief address the fee goes back to the sender, and the top-level frame
+ * runs with gas metering off (§6.4); the block gas pool is only drawn from
+ * SIP001 on (before it, unused gas is still added back). As in Spectrum,
+ * these fork predicates are evaluated at the PARENT number
+ * (bc.currentBlock), which differs from the block's only on the exact fork
+ * block. The EVM fork, EIP-158 deletion, Homestead intrinsic gas and the
+ * signer rules use the block's own number.
  *
  * The §6.4 metering rule is applied per frame through
- * evm_set_frame_metering; the hook stays installed on env->evm.
+ * evm_set_frame_metering (installed by evm_apply_tx_rules for each tx); the
+ * hook stays installed on env->evm.
  * Known gaps: a tx that would leave a negative balance (chief tx from SIP100
  * with balance < gas·price, which geth could not commit either) or gain gas
  * through a stale callGasTemp is refused rather than reproduced.

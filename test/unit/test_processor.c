@@ -4,7 +4,10 @@
  * execution reproduces them; the header check fails when any computed field
  * is altered; invalid and (from SIP003) unprotected transactions reject the
  * block; the chief update tx is gas-free and adds nothing to the cumulative
- * gas; any tx to a chief address pays its fee back to the sender; Finalize
+ * gas; any tx to a chief address pays its fee back to the sender; the
+ * block gas pool is drawn from SIP001 on only, and a chief update draws
+ * nothing; an unfunded tx to a chief address is refused (ERR_UNSUPPORTED)
+ * from SIP100 rather than reproduced; Finalize
  * pays the reward with halving from Chief100 and burns once, at exactly
  * Chief100, on mainnet parameters only.
  */
@@ -214,16 +217,22 @@ static uint64_t storage0(struct env *e, const struct header *h, const struct add
     return v.w[0];
 }
 
+/* Rebuilds e's genesis with key k's balance at zero. */
+static void unfund_key(struct env *e, int k)
+{
+    e->g.alloc[k].balance = u256_from_u64(0);
+    trie_memstore_free(e->ms);
+    e->ms = trie_memstore_new();
+    ck_assert_ptr_nonnull(e->ms);
+    e->store = trie_memstore_store(e->ms);
+    ck_assert_int_eq(genesis_build(&e->g, &e->store), 0);
+}
+
 START_TEST(chief_update_is_gas_free_and_fee_goes_to_sender)
 {
     struct env e;
     env_init(&e, 3);
-    /* key 2 has no funds: the update needs none */
-    e.g.alloc[2].balance = u256_from_u64(0);
-    trie_memstore_free(e.ms);
-    e.ms = trie_memstore_new();
-    e.store = trie_memstore_store(e.ms);
-    ck_assert_int_eq(genesis_build(&e.g, &e.store), 0);
+    unfund_key(&e, 2); /* the update needs no funds */
 
     const uint64_t price = 18 * CH_GWEI;
     uint8_t data[36] = {0x1c, 0x1b, 0x87, 0x72};
@@ -266,6 +275,150 @@ START_TEST(chief_update_is_gas_free_and_fee_goes_to_sender)
     ck_assert_ptr_nonnull(strstr(err_msg(), "insufficient funds"));
     block_free(&b);
     free_txs(txs, 3);
+    env_free(&e);
+}
+END_TEST
+
+/* ---- gas pool and funding rules, one tx at a time --------------------------- */
+
+/* Block 1 on the genesis state through the incremental API (the miner's). */
+struct run {
+    struct state *st;
+    struct evm *evm;
+    struct chain_exec_env env;
+    struct header h;
+    struct chain_exec *x;
+};
+
+static void run_begin(struct env *e, struct run *r)
+{
+    ck_assert_int_eq(state_open(&e->store, e->g.header.state_root.b, &r->st), 0);
+    ck_assert_int_eq(evm_new(&r->evm), 0);
+    r->env = (struct chain_exec_env){&e->p, r->evm, NULL, NULL, NULL};
+    memset(&r->h, 0, sizeof r->h);
+    r->h.number = 1;
+    r->h.time = e->g.header.time + 1;
+    r->h.gas_limit = e->g.header.gas_limit;
+    r->h.coinbase = CH_COINBASE;
+    ck_assert_int_eq(chain_exec_begin(&r->env, r->st, &r->h, &r->x), 0);
+}
+
+static int run_tx(struct run *r, const struct tx *t)
+{
+    struct address from;
+    int rc = chain_tx_sender(r->env.params, r->h.number, t, &from);
+    return rc ? rc : chain_exec_tx(r->x, t, &from);
+}
+
+static uint64_t run_balance(struct run *r, int key)
+{
+    uint8_t sk[32];
+    struct address a;
+    ch_key(key, sk, &a);
+    u256 b;
+    state_get_balance(r->st, &a, &b);
+    return b.w[0];
+}
+
+static void run_end(struct run *r)
+{
+    chain_exec_abort(r->x);
+    evm_free(r->evm);
+    state_free(r->st);
+}
+
+START_TEST(gas_pool_from_sip001_only)
+{
+    struct env e;
+    env_init(&e, 3);
+    const uint64_t gl = e.g.header.gas_limit;
+    uint8_t sk[32];
+    struct address to;
+    ch_key(9, sk, &to);
+    uint8_t upd[36] = {0x1c, 0x1b, 0x87, 0x72};
+
+    /* from SIP001 (regtest: block 0) the tx's gas is taken from the pool and
+     * the unused part given back; a chief update takes none, whatever its
+     * gas limit; a tx above what is left is invalid and changes nothing */
+    struct run r;
+    run_begin(&e, &r);
+    struct tx t = ch_tx(0, 0, &to, 1, 50000, CH_GWEI, NULL, 0, e.p.chain_id);
+    ck_assert_int_eq(run_tx(&r, &t), 0);
+    tx_free(&t);
+    ck_assert_uint_eq(chain_exec_gas_left(r.x), gl - 21000);
+    t = ch_tx(1, 0, &CH_CHIEF, 0, gl + 1, CH_GWEI, upd, sizeof upd, e.p.chain_id);
+    ck_assert_int_eq(run_tx(&r, &t), 0);
+    tx_free(&t);
+    ck_assert_uint_eq(chain_exec_gas_left(r.x), gl - 21000);
+    ck_assert_uint_eq(run_balance(&r, 1), FUND); /* bought no gas */
+    t = ch_tx(0, 1, &to, 1, gl - 21000 + 1, 1, NULL, 0, e.p.chain_id);
+    ck_assert_int_eq(run_tx(&r, &t), ERR_INVAL);
+    ck_assert_ptr_nonnull(strstr(err_msg(), "gas limit reached"));
+    tx_free(&t);
+    ck_assert_uint_eq(chain_exec_gas_left(r.x), gl - 21000);
+    ck_assert_uint_eq(run_balance(&r, 0), FUND - 1 - 21000 * CH_GWEI);
+    run_end(&r);
+
+    /* before SIP001 (at the parent number) the pool is neither checked nor
+     * drawn, but the unused gas is still added to it (Spectrum's refundGas);
+     * the update is an ordinary tx that pays its fee back to the sender */
+    e.p.sip001_block = 1;
+    run_begin(&e, &r);
+    t = ch_tx(0, 0, &to, 1, gl + 1000, CH_GWEI, NULL, 0, e.p.chain_id);
+    ck_assert_int_eq(run_tx(&r, &t), 0);
+    tx_free(&t);
+    ck_assert_uint_eq(chain_exec_gas_left(r.x), gl + (gl + 1000 - 21000));
+    ck_assert_uint_eq(run_balance(&r, 0), FUND - 1 - 21000 * CH_GWEI);
+    t = ch_tx(1, 0, &CH_CHIEF, 0, 100000, CH_GWEI, upd, sizeof upd, e.p.chain_id);
+    ck_assert_int_eq(run_tx(&r, &t), 0);
+    tx_free(&t);
+    ck_assert_uint_eq(run_balance(&r, 1), FUND);
+    run_end(&r);
+    env_free(&e);
+}
+END_TEST
+
+START_TEST(unfunded_chief_tx_refused_from_sip100)
+{
+    struct env e;
+    env_init(&e, 3);
+    unfund_key(&e, 2);
+    uint8_t other[4] = {0x12, 0x34, 0x56, 0x78};
+    uint8_t upd[36] = {0x1c, 0x1b, 0x87, 0x72};
+    struct tx t = ch_tx(2, 0, &CH_CHIEF, 0, 100000, CH_GWEI, other, sizeof other,
+                        e.p.chain_id);
+    uint8_t sk[32];
+    struct address from;
+    ch_key(2, sk, &from);
+
+    /* before SIP100: just invalid */
+    struct run r;
+    run_begin(&e, &r);
+    ck_assert_int_eq(run_tx(&r, &t), ERR_INVAL);
+    ck_assert_ptr_nonnull(strstr(err_msg(), "insufficient funds"));
+    run_end(&r);
+
+    /* from SIP100 (at the parent number) Spectrum lets the balance go
+     * negative: refused as unsupported, nothing changed yet */
+    e.p.chief100_block = 0;
+    run_begin(&e, &r);
+    ck_assert_int_eq(run_tx(&r, &t), ERR_UNSUPPORTED);
+    ck_assert_uint_eq(state_get_nonce(r.st, &from), 0);
+    ck_assert_uint_eq(chain_exec_gas_left(r.x), e.g.header.gas_limit);
+    /* an update from the same sender needs no funds */
+    tx_free(&t);
+    t = ch_tx(2, 0, &CH_CHIEF, 0, 100000, CH_GWEI, upd, sizeof upd, e.p.chain_id);
+    ck_assert_int_eq(run_tx(&r, &t), 0);
+    ck_assert_uint_eq(state_get_nonce(r.st, &from), 1);
+    run_end(&r);
+    /* a funded sender's tx to the chief is fine */
+    run_begin(&e, &r);
+    tx_free(&t);
+    t = ch_tx(0, 0, &CH_CHIEF, 0, 100000, CH_GWEI, other, sizeof other, e.p.chain_id);
+    ck_assert_int_eq(run_tx(&r, &t), 0);
+    ck_assert_uint_eq(run_balance(&r, 0), FUND);
+    run_end(&r);
+    tx_free(&t);
     env_free(&e);
 }
 END_TEST
@@ -362,6 +515,8 @@ int main(void)
     tcase_add_test(tc, transfers_balances_receipts_roots);
     tcase_add_test(tc, invalid_and_unprotected_txs_reject_the_block);
     tcase_add_test(tc, chief_update_is_gas_free_and_fee_goes_to_sender);
+    tcase_add_test(tc, gas_pool_from_sip001_only);
+    tcase_add_test(tc, unfunded_chief_tx_refused_from_sip100);
     tcase_add_test(tc, rewards_with_halving);
     tcase_add_test(tc, burn_only_on_mainnet_at_chief100);
     suite_add_tcase(s, tc);
