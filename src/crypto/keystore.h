@@ -37,7 +37,7 @@ struct keystore_scrypt_params {
 
 /* geth's presets: "standard" (256 MiB, about 1 s) and "light" (4 MiB). */
 #define KEYSTORE_SCRYPT_STANDARD ((struct keystore_scrypt_params){1u << 18, 8, 1})
-#define KEYSTORE_SCRYPT_LIGHT ((struct keystore_scrypt_params){1u << 12, 6, 1})
+#define KEYSTORE_SCRYPT_LIGHT ((struct keystore_scrypt_params){1u << 12, 8, 6})
 
 /* Decrypts a keystore V3 file with a password.
  * In:  json/len   the file's text (need not be NUL-terminated; at most
