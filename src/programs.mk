@@ -1,12 +1,21 @@
 # The three programs, and libspectrum_node.a: the start-up plumbing they share
 # (option tables, data directory and config, networks, daemon, life cycle).
 noinst_LIBRARIES += libspectrum_node.a
-libspectrum_node_a_CPPFLAGS = $(AM_CPPFLAGS) $(EVENT_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
+# chainsetup.c finds share/ through the three directories below (see
+# node/chainsetup.h); `make install` puts the genesis files in pkgdatadir.
+libspectrum_node_a_CPPFLAGS = $(AM_CPPFLAGS) $(EVENT_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) \
+	-DSPECTRUM_SRCDIR='"$(abs_top_srcdir)"' -DSPECTRUM_BUILDDIR='"$(abs_top_builddir)"' \
+	-DSPECTRUM_PKGDATADIR='"$(pkgdatadir)"'
 libspectrum_node_a_SOURCES = \
 	src/node/network.c src/node/network.h \
 	src/node/options.c src/node/options.h \
 	src/node/daemon.c src/node/daemon.h \
-	src/node/init.c src/node/init.h
+	src/node/init.c src/node/init.h \
+	src/node/chainsetup.c src/node/chainsetup.h \
+	src/node/keys.c src/node/keys.h
+genesisdir = $(pkgdatadir)/genesis
+dist_genesis_DATA = share/genesis/genesis-mainnet.json share/genesis/genesis-testnet.json \
+	share/genesis/genesis-devnet.json share/genesis/genesis-regtest.json
 
 bin_PROGRAMS += spectrumd spectrum-cli spectrum-evm
 spectrumd_SOURCES = src/spectrumd.c

@@ -18,14 +18,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
+#include "chain/genesis.h"
 #include "chain/params.h"
+#include "chainsvc/chainsvc.h"
+#include "consensus/tribe_chain_engine.h"
+#include "node/chainsetup.h"
+#include "node/keys.h"
 #include "node/network.h"
+#include "rpc/chain_events.h"
 #include "rpc/options.h"
 #include "rpc/server.h"
 #include "storage/db.h"
 #include "util/args.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "wallet/wallet.h"
 
 static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -56,11 +65,53 @@ static int start_rpc(struct node *n, const struct args *a)
             .regtest = net->id == NETWORK_REGTEST,
             .request_stop = on_rpc_stop,
             .stop_arg = n,
+            .chain = n->chain,
+            .wallet = n->wallet,
         };
         rc = rpc_server_start(n->base, cfg, &info, &n->rpc);
     }
     rpc_auth_wipe(&cfg->auth);
     free(cfg);
+    return rc;
+}
+
+/* The chain thread's events go to WebSocket subscribers. */
+static void on_chain_event(void *arg, const struct chainsvc_event *ev)
+{
+    struct node *n = arg;
+    rpc_publish_chain_event(n->rpc, n->db, &n->params, ev);
+}
+
+/* The wallet, the node key, the genesis and the chain service. */
+static int start_chain(struct node *n, const struct args *a, const struct node_mining *mining)
+{
+    bool regtest = n->params.network == CHAIN_REGTEST;
+    int rc = node_open_wallet(n->paths.netdir, regtest, &n->wallet);
+    if (rc)
+        return rc;
+
+    char path[FS_PATH_MAX];
+    rc = node_find_share_file("genesis", n->params.genesis_file, path, sizeof path);
+    if (rc)
+        return err_wrap(rc, "the genesis of %s", n->params.name);
+    struct genesis g;
+    memset(&g, 0, sizeof g);
+    rc = genesis_load(path, &g);
+    if (rc)
+        return err_wrap(rc, "genesis file %s", path);
+
+    struct chainsvc_config cfg;
+    chainsvc_config_default(&cfg, n->db, &n->params);
+    cfg.genesis = &g;
+    tribe_chain_engine_init(&cfg.engine);
+    cfg.automine = mining->automine;
+    cfg.blocktime = mining->blocktime;
+    cfg.mine = mining->mine;
+    rc = node_load_nodekey(a, n->paths.netdir, regtest, cfg.node_key);
+    if (rc == 0)
+        rc = chainsvc_start(&cfg, &n->chain);
+    OPENSSL_cleanse(cfg.node_key, sizeof cfg.node_key);
+    genesis_free(&g);
     return rc;
 }
 
@@ -75,6 +126,14 @@ int node_start(struct node *n, const struct args *a)
     char path[FS_PATH_MAX];
     const char *dir = n->paths.netdir;
     int rc;
+
+    /* Option errors first, before anything is created. */
+    struct node_mining mining;
+    rc = node_chain_params(a, (enum chain_network)n->paths.net->id, &n->params);
+    if (rc == 0)
+        rc = node_mining_options(a, n->params.network, &mining);
+    if (rc)
+        return rc;
 
     rc = fs_lock_dir(dir, &n->lock);
     if (rc == ERR_BADSTATE)
@@ -109,6 +168,10 @@ int node_start(struct node *n, const struct args *a)
         return err_wrap(rc, "cannot open the database %s", path);
     log_info("Opened database %s", path);
 
+    rc = start_chain(n, a, &mining);
+    if (rc)
+        return rc;
+
     if (evthread_use_pthreads() != 0)
         return err_set(ERR_BADSTATE, "libevent: no thread support");
     n->base = event_base_new();
@@ -125,6 +188,7 @@ int node_start(struct node *n, const struct args *a)
     rc = start_rpc(n, a);
     if (rc)
         return rc;
+    chainsvc_set_event_fn(n->chain, on_chain_event, n);
 
     log_info("spectrumd %s starting, network %s, data dir %s", PACKAGE_VERSION, n->paths.net->name,
              dir);
@@ -141,8 +205,16 @@ int node_run(struct node *n)
 void node_stop(struct node *n)
 {
     log_info("Shutdown: in progress...");
+    if (n->chain) {
+        chainsvc_set_event_fn(n->chain, NULL, NULL);
+        chainsvc_request_stop(n->chain);
+    }
     rpc_server_stop(n->rpc);
     n->rpc = NULL;
+    chainsvc_stop(n->chain);
+    n->chain = NULL;
+    wallet_free(n->wallet);
+    n->wallet = NULL;
     for (int i = 0; i < 3; i++) {
         if (n->signals[i])
             event_free(n->signals[i]);

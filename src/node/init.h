@@ -13,19 +13,25 @@
 
 #include <stdbool.h>
 
+#include "chain/params.h"
 #include "node/options.h"
 #include "util/fs.h"
 
 struct args;
+struct chainsvc;
 struct db;
 struct event_base;
 struct event;
 struct rpc_server;
+struct wallet;
 
 struct node {
     struct node_paths paths;
     struct fs_lock *lock;
     struct db *db;
+    struct chain_params params; /* the network's, with -regtestforks applied */
+    struct wallet *wallet;
+    struct chainsvc *chain;     /* the chain thread (chainsvc/chainsvc.h) */
     char pidfile[FS_PATH_MAX];  /* "" when no pid file was written */
     struct event_base *base;
     struct event *signals[3];   /* SIGTERM, SIGINT, SIGHUP */
@@ -34,12 +40,16 @@ struct node {
 };
 
 /* Brings the node up on the data directory in n->paths (filled by
- * node_load_config; the rest of *n must be zeroed): takes the lock, opens
+ * node_load_config; the rest of *n must be zeroed): checks the chain options
+ * (-regtestforks, -blocktime, ...), takes the lock, opens
  * <netdir>/debug.log, opens <netdir>/chaindata, writes the pid file (-pid),
- * sets up the event loop and its signal handlers, starts the JSON-RPC server
- * (HTTP and WebSocket, see rpc/server.h; its `stop` method shuts the node
- * down as SIGTERM does), then logs
- * "spectrumd <version> starting, network <name>, data dir <path>".
+ * opens the wallet (<netdir>/keystore; regtest: the dev accounts, unlocked)
+ * and the node key, starts the chain service on the database (the genesis
+ * from share/genesis/ on first start; chainsvc/chainsvc.h), sets up the
+ * event loop and its signal handlers, starts the JSON-RPC server (HTTP and
+ * WebSocket, see rpc/server.h; its `stop` method shuts the node down as
+ * SIGTERM does) and connects the chain's events to its subscriptions, then
+ * logs "spectrumd <version> starting, network <name>, data dir <path>".
  * Returns 0, or an error with a message for the user (ERR_BADSTATE when another
  * node holds the data directory). After an error call node_stop to undo what
  * was done. Thread: main. */
@@ -50,9 +60,11 @@ int node_start(struct node *n, const struct args *a);
  * Returns 0, or ERR_BADSTATE when the loop failed. Thread: main. */
 int node_run(struct node *n);
 
-/* Shuts down whatever node_start set up, in reverse order: RPC server,
- * database, pid file, lock; logs "Shutdown: done" and closes the log. Safe after a failed
- * or partial node_start. Thread: main. */
+/* Shuts down whatever node_start set up, in reverse order: the chain's
+ * events, RPC server (handlers waiting on the chain get their answers),
+ * chain service (the block being imported is finished), wallet, database,
+ * pid file, lock; logs "Shutdown: done" and closes the log. Safe after a
+ * failed or partial node_start. Thread: main. */
 void node_stop(struct node *n);
 
 #endif

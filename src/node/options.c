@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "node/chainsetup.h"
 #include "node/network.h"
 #include "rpc/options.h"
 #include "util/args.h"
@@ -106,6 +107,8 @@ int node_register_daemon(struct args *a, bool foreign)
 {
     int rc = foreign ? args_register_foreign(a, daemon_args, COUNT(daemon_args))
                      : args_register(a, daemon_args, COUNT(daemon_args));
+    if (rc == 0)
+        rc = node_register_chain(a, foreign);
     return rc ? rc : rpc_register_args(a, foreign);
 }
 

@@ -25,8 +25,9 @@ struct network_info;
 int node_register_common(struct args *a);
 
 /* spectrumd's own: -daemon, -pid, -printtoconsole, -debug, -debugexclude,
- * -logtimestamps, and the RPC server's table (rpc/options.h). `foreign` as
- * in args_register_foreign. */
+ * -logtimestamps, the chain's table (node/chainsetup.h: -automine,
+ * -blocktime, -mine, -nodekey, -regtestforks) and the RPC server's table
+ * (rpc/options.h). `foreign` as in args_register_foreign. */
 int node_register_daemon(struct args *a, bool foreign);
 
 /* spectrum-cli's own: -rpcconnect, -rpcport, -rpcuser, -rpcpassword,

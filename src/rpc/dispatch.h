@@ -68,8 +68,10 @@ enum rpc_transport {
     RPC_TRANSPORT_WS,
 };
 
+struct chainsvc;
 struct rpc_registry;
 struct rpc_ws;
+struct wallet;
 
 /* What handlers may use. Filled before the server starts, immutable while
  * it runs (so any thread may read it). Later modules add their snapshot
@@ -84,6 +86,12 @@ struct rpc_env {
      * after the reply to `stop` was sent. NULL: `stop` only answers. */
     void (*request_stop)(void *arg);
     void *stop_arg;
+    /* The chain service (chainsvc/chainsvc.h: thread-safe commands and the
+     * published head) and the wallet (wallet/wallet.h: thread-safe). NULL
+     * when the node runs without them (tests): the chain's methods then
+     * answer -32000 "the chain is not available", eth_accounts []. */
+    struct chainsvc *chain;
+    struct wallet *wallet;
 };
 
 /* After-reply actions a handler may ask for (rpc_ctx.after). */

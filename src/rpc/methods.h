@@ -14,8 +14,10 @@
 #include "rpc/dispatch.h"
 
 extern const struct rpc_namespace rpc_ns_control;
+extern const struct rpc_namespace rpc_ns_debug;
 extern const struct rpc_namespace rpc_ns_eth;
 extern const struct rpc_namespace rpc_ns_net;
+extern const struct rpc_namespace rpc_ns_txpool;
 extern const struct rpc_namespace rpc_ns_web3;
 extern const struct rpc_namespace rpc_ns_test;     /* regtest only (regtest.c) */
 

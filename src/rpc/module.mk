@@ -18,3 +18,11 @@ libspectrum_rpc_a_SOURCES = \
 	src/rpc/logfilter.c src/rpc/logfilter.h \
 	src/rpc/methods.h src/rpc/namespaces.c \
 	src/rpc/control.c src/rpc/eth.c src/rpc/net.c src/rpc/web3.c src/rpc/regtest.c
+# The chain's methods (issue 4): formatting and reading, then one file per
+# family or namespace.
+libspectrum_rpc_a_SOURCES += \
+	src/rpc/chainjson.c src/rpc/chainjson.h \
+	src/rpc/chainread.c src/rpc/chainread.h \
+	src/rpc/chain_events.c src/rpc/chain_events.h \
+	src/rpc/eth_methods.h src/rpc/eth_chain.c src/rpc/eth_state.c src/rpc/eth_tx.c \
+	src/rpc/txpool.c src/rpc/debug.c

@@ -3,8 +3,10 @@
 
 const struct rpc_namespace *const rpc_namespaces[] = {
     &rpc_ns_control,
+    &rpc_ns_debug,
     &rpc_ns_eth,
     &rpc_ns_net,
+    &rpc_ns_txpool,
     &rpc_ns_web3,
 };
 

@@ -536,6 +536,8 @@ int rpc_server_start(struct event_base *base, const struct rpc_config *cfg,
     s->env.registry = s->registry;
     s->env.request_stop = info->request_stop;
     s->env.stop_arg = info->stop_arg;
+    s->env.chain = info->chain;
+    s->env.wallet = info->wallet;
 
     rc = rpc_host_init(&s->host, base, &s->env, s->cfg.threads, s->cfg.max_batch,
                        s->cfg.timeout);
@@ -614,4 +616,9 @@ int rpc_server_publish(struct rpc_server *s, enum rpc_sub_kind kind, json_t *pay
         return 0;
     }
     return rpc_ws_publish(s->ws, kind, payload);
+}
+
+bool rpc_server_wants_events(const struct rpc_server *s)
+{
+    return s && s->ws;
 }

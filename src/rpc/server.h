@@ -31,9 +31,11 @@
 
 #include "rpc/ws.h"
 
+struct chainsvc;
 struct event_base;
 struct rpc_config;
 struct rpc_server;
+struct wallet;
 
 /* What the node gives the server besides its options. */
 struct rpc_node_info {
@@ -43,6 +45,8 @@ struct rpc_node_info {
      * the reply to `stop` was sent. */
     void (*request_stop)(void *arg);
     void *stop_arg;
+    struct chainsvc *chain;         /* may be NULL; must outlive the server */
+    struct wallet *wallet;          /* may be NULL; must outlive the server */
 };
 
 /* Starts whatever cfg enables (nothing when both -norpc and -nows: *out is
@@ -68,5 +72,10 @@ void rpc_server_stop(struct rpc_server *s);
  * WebSocket server runs (the event is dropped). Thread: any, while the
  * server runs: publishers stop before rpc_server_stop (node_stop's order). */
 int rpc_server_publish(struct rpc_server *s, enum rpc_sub_kind kind, json_t *payload);
+
+/* True when events published to s can reach anyone (a WebSocket server
+ * runs), so a publisher can skip building them. NULL gives false.
+ * Thread: any, while the server runs. */
+bool rpc_server_wants_events(const struct rpc_server *s);
 
 #endif
