@@ -5,8 +5,16 @@ TESTS += test/functional/run_functional.sh
 EXTRA_DIST += test/functional/run_functional.sh test/functional/test_runner.py \
 	test/functional/feature_startup.py test/functional/tool_cli.py \
 	test/functional/rpc_server.py test/functional/rpc_auth.py \
+	test/functional/tool_evm.py \
+	test/functional/feature_chain_basic.py test/functional/feature_restart.py \
+	test/functional/feature_kill9.py test/functional/feature_reorg.py \
+	test/functional/feature_invalid_blocks.py test/functional/feature_forks.py \
+	test/functional/feature_genesis_networks.py \
 	test/functional/test_framework/ws.py \
 	test/functional/test_framework/__init__.py \
 	test/functional/test_framework/test_framework.py \
 	test/functional/test_framework/test_node.py \
-	test/functional/test_framework/util.py
+	test/functional/test_framework/util.py \
+	test/functional/test_framework/rlp.py \
+	test/functional/test_framework/keccak.py \
+	test/functional/test_framework/chain.py

@@ -124,8 +124,9 @@ class RpcServerTest(SpectrumTestFramework):
         assert_equal(e.code, -32602)
         up = n.rpc("uptime")
         assert_true(isinstance(up, int) and 0 <= up < 600, "uptime %r" % up)
-        assert_equal(n.rpc("rpc_modules"), {"control": "1.0", "eth": "1.0", "net": "1.0",
-                                            "web3": "1.0", "test": "1.0"})
+        assert_equal(n.rpc("rpc_modules"), {"control": "1.0", "debug": "1.0", "eth": "1.0",
+                                            "net": "1.0", "txpool": "1.0", "web3": "1.0",
+                                            "test": "1.0"})
 
     def rpc_error(self, node, method, *params, auth=True):
         try:

@@ -6,8 +6,12 @@ Usage: test_runner.py [-j N] [--bindir DIR] [--tmpdir DIR] [TEST...]
 Every script next to this file named <kind>_<name>.py (feature_, tool_, rpc_,
 p2p_, wallet_, ...) is a test; TEST names select some of them (with or
 without .py). Each test gets its own temporary directory. The output of a
-failed test is printed in full; the last line is "N passed, M failed" and the
-exit code is 0 only when nothing failed.
+failed test is printed in full; a test that exits with 77 skipped itself (its
+reason is printed). The last line is "N passed, M failed" (", K skipped" when
+any) and the exit code is 0 only when nothing failed.
+
+Longest tests first, so that -j keeps every worker busy to the end: the
+tests named in SLOW start before the others.
 """
 
 import argparse
@@ -21,11 +25,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEST_NAME = re.compile(r"^[a-z0-9]+_[a-z0-9_]+\.py$")
+SKIP_EXIT_CODE = 77
+
+# Tests that take the longest (seconds on 2 cores), started first.
+SLOW = ["rpc_server.py", "feature_kill9.py", "feature_chain_basic.py", "feature_forks.py",
+        "feature_startup.py", "feature_reorg.py", "feature_restart.py"]
 
 
 def discover():
-    return sorted(f for f in os.listdir(HERE)
-                  if TEST_NAME.match(f) and f != "test_runner.py")
+    found = sorted(f for f in os.listdir(HERE)
+                   if TEST_NAME.match(f) and f != "test_runner.py")
+    slow = [t for t in SLOW if t in found]
+    return slow + [t for t in found if t not in slow]
 
 
 def run_one(script, args, tmproot):
@@ -82,7 +93,7 @@ def main():
         tmproot = tempfile.mkdtemp(prefix="run_", dir=args.tmpdir)
     else:
         tmproot = tempfile.mkdtemp(prefix="spectrum_functional_")
-    passed = failed = 0
+    passed = failed = skipped = 0
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [pool.submit(run_one, t, args, tmproot) for t in tests]
         for fut in futures:
@@ -90,6 +101,12 @@ def main():
             if code == 0:
                 passed += 1
                 print("%-28s passed  %5.1f s" % (name, secs), flush=True)
+            elif code == SKIP_EXIT_CODE:
+                skipped += 1
+                reason = [l for l in out.splitlines() if "skipped:" in l]
+                print("%-28s skipped %5.1f s %s" % (name, secs,
+                                                    reason[-1].split("skipped:", 1)[1].strip()
+                                                    if reason else ""), flush=True)
             else:
                 failed += 1
                 print("%-28s FAILED  %5.1f s (exit code %d)" % (name, secs, code))
@@ -99,7 +116,8 @@ def main():
             os.rmdir(tmproot)
         except OSError:
             pass
-    print("%d passed, %d failed" % (passed, failed))
+    print("%d passed, %d failed%s" % (passed, failed,
+                                       ", %d skipped" % skipped if skipped else ""))
     return 0 if failed == 0 else 1
 
 

@@ -15,8 +15,16 @@ work in run_test():
 main() parses the common options (--bindir, --tmpdir, --nocleanup,
 --timeout-factor), makes a temporary directory, creates and starts
 self.num_nodes TestNodes, runs the test, and always kills what is still
-running. Exit code 0 when the test passed, 1 when it failed; the temporary
-directory is removed after a pass (kept after a failure, or with --nocleanup).
+running. Exit code 0 when the test passed, 1 when it failed, 77 when it
+skipped itself (skip_test: say why, loudly); the temporary directory is
+removed after a pass or a skip (kept after a failure, or with --nocleanup).
+
+Nodes are regtest unless self.chains names another network per node
+("testnet", "devnet", "mainnet"); add_node() makes one more during a test.
+shared_dir() finds ../shared (the fixtures) by the rule of
+test/conformance/fixtures.h: $SPECTRUM_SHARED, else ../shared beside the
+source tree; when it is missing the test skips, except under CI=true, where
+it fails.
 """
 
 import argparse
@@ -32,12 +40,24 @@ from .test_node import TestNode
 
 SOURCE_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
+SKIP_EXIT_CODE = 77
+
+
+class SkipTest(Exception):
+    """Raised by skip_test(): the test cannot run here (the reason says why)."""
+
+
+def in_ci():
+    ci = os.environ.get("CI", "")
+    return ci not in ("", "0", "false")
+
 
 class SpectrumTestFramework:
     def __init__(self):
         self.num_nodes = 1
         self.extra_args = None          # list (per node) of extra options
         self.start_nodes = True         # start the nodes before run_test
+        self.chains = None              # list (per node) of networks; default regtest
         self.nodes = []
 
     # ---- to override -----------------------------------------------------
@@ -58,6 +78,30 @@ class SpectrumTestFramework:
         """Runs one of the built programs to completion; returns CompletedProcess."""
         return subprocess.run([self.binary(name)] + list(args), capture_output=True,
                               text=True, input=input, timeout=timeout or self.timeout)
+
+    def add_node(self, chain="regtest", extra_args=None, dirname=None):
+        """Creates (does not start) one more node; it is killed at the end."""
+        n = TestNode(len(self.nodes), self.options.tmpdir, self.options.bindir, extra_args,
+                     self.timeout, chain=chain, dirname=dirname)
+        self.nodes.append(n)
+        return n
+
+    def skip_test(self, reason):
+        raise SkipTest(reason)
+
+    def shared_dir(self, sub=""):
+        """The path of ../shared/<sub> (fixtures). Missing: skip loudly, or
+        fail under CI=true (the rule of test/conformance/fixtures.h)."""
+        root = os.environ.get("SPECTRUM_SHARED") or os.path.join(SOURCE_ROOT, "..", "shared")
+        path = os.path.abspath(os.path.join(root, sub))
+        if not os.path.exists(path):
+            msg = ("fixtures not found at %s (they live in ../shared beside the checkout, "
+                   "or set SPECTRUM_SHARED)" % path)
+            if in_ci():
+                raise RuntimeError("FAILING (CI): " + msg)
+            print("\n*** SKIPPING: %s ***\n" % msg, flush=True)
+            self.skip_test(msg)
+        return path
 
     def scratch_dir(self, name):
         """A fresh directory inside this test's temporary directory."""
@@ -90,7 +134,7 @@ class SpectrumTestFramework:
         self.name = os.path.splitext(os.path.basename(sys.argv[0]))[0]
         self.parse_args()
         self.set_test_params()
-        passed = False
+        passed = skipped = False
         try:
             for prog in ("spectrumd", "spectrum-cli"):
                 if not os.access(self.binary(prog), os.X_OK):
@@ -98,13 +142,17 @@ class SpectrumTestFramework:
                                        % (prog, self.options.bindir))
             for i in range(self.num_nodes):
                 extra = self.extra_args[i] if self.extra_args else None
+                chain = self.chains[i] if self.chains else "regtest"
                 self.nodes.append(TestNode(i, self.options.tmpdir, self.options.bindir, extra,
-                                           self.timeout))
+                                           self.timeout, chain=chain))
             if self.start_nodes:
                 for n in self.nodes:
                     n.start()
             self.run_test()
             passed = True
+        except SkipTest as e:
+            skipped = True
+            self.log("skipped: %s" % e)
         except Exception:
             self.log("FAILED")
             traceback.print_exc(file=sys.stdout)
@@ -112,6 +160,10 @@ class SpectrumTestFramework:
             for n in self.nodes:
                 if n.running():
                     n.kill()
+        if skipped:
+            if not self.options.nocleanup:
+                shutil.rmtree(self.options.tmpdir, ignore_errors=True)
+            sys.exit(SKIP_EXIT_CODE)
         if passed:
             self.log("passed")
             if not self.options.nocleanup:

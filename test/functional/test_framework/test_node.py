@@ -1,12 +1,17 @@
-"""TestNode: one spectrumd process on a private regtest data directory.
+"""TestNode: one spectrumd process on a private data directory.
 
-The node runs with -regtest, its own -datadir and -printtoconsole=0; standard
-output and error go to files in the data directory so that a failing test can
-show them. start() returns once the node has written its "starting" line to
-debug.log (only lines written after this start count, so restarts on the same
-directory work; the RPC servers listen before that line); stop() sends SIGTERM
-and requires exit code 0. Nodes never connect anywhere: each gets its own
-loopback RPC and WebSocket ports (-rpcport, -wsport), and there are no peers.
+The node runs on regtest (or, with chain=, on "testnet", "devnet" or
+"mainnet", still in its own directory), with its own -datadir and
+-printtoconsole=0; standard output and error go to files in the data
+directory so that a failing test can show them. start() returns once the node
+has written its "starting" line to debug.log (only lines written after this
+start count, so restarts on the same directory work; the RPC servers listen
+before that line); stop() sends SIGTERM and requires exit code 0, stop_rpc()
+asks with the `stop` method, kill9() kills without warning. Nodes never
+connect anywhere: each gets its own loopback RPC and WebSocket ports
+(-rpcport, -wsport), there are no peers, and when the binary has p2p options
+(-listen, -nodiscover, -maxpeers) they are switched off (isolated=False
+keeps the defaults, for tests that connect nodes to each other).
 
 rpc(method, *params) calls the node over HTTP with the cookie from its data
 directory and returns the result, raising JSONRPCException for an error
@@ -48,13 +53,50 @@ class HTTPError(Exception):
 
 STARTED_MARKER = "starting, network regtest"
 
+# chain name -> (option selecting it, subdirectory of the data directory)
+NETWORKS = {
+    "regtest": ("-regtest", "regtest"),
+    "testnet": ("-testnet", "testnet"),
+    "devnet": ("-devnet", "devnet"),
+    "mainnet": (None, ""),
+}
+
+_help_cache = {}
+
+
+def isolation_args(binary):
+    """The options that keep a node off the network, among those `binary`
+    has (read once from its -help): no listening, no discovery, no peers."""
+    if binary not in _help_cache:
+        try:
+            out = subprocess.run([binary, "-help"], capture_output=True, text=True,
+                                 timeout=30).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            out = ""
+        want = []
+        for opt, arg in (("-listen", "-listen=0"), ("-nodiscover", "-nodiscover"),
+                         ("-discover", "-discover=0"), ("-dnsseed", "-dnsseed=0"),
+                         ("-maxpeers", "-maxpeers=0")):
+            if ("\n  %s\n" % opt) in out or ("\n  %s=" % opt) in out or \
+                    ("\n  %s[" % opt) in out:
+                want.append(arg)
+        _help_cache[binary] = want
+    return list(_help_cache[binary])
+
 
 class TestNode:
-    def __init__(self, index, root, bindir, extra_args=None, timeout=60.0):
+    def __init__(self, index, root, bindir, extra_args=None, timeout=60.0, chain="regtest",
+                 isolated=True, dirname=None):
+        if chain not in NETWORKS:
+            raise ValueError("unknown chain %r" % chain)
         self.index = index
-        self.datadir = os.path.join(root, "node%d" % index)
+        self.chain = chain
+        self.isolated = isolated
+        self.datadir = os.path.join(root, dirname or "node%d" % index)
         os.makedirs(self.datadir, exist_ok=True)
-        self.netdir = os.path.join(self.datadir, "regtest")
+        self.netdir = os.path.join(self.datadir, NETWORKS[chain][1]) if NETWORKS[chain][1] \
+            else self.datadir
+        self.started_marker = "starting, network %s" % chain
         self.bindir = bindir
         self.binary = os.path.join(bindir, "spectrumd")
         self.extra_args = list(extra_args or [])
@@ -94,9 +136,15 @@ class TestNode:
         except FileNotFoundError:
             return ""
 
+    def network_args(self):
+        opt = NETWORKS[self.chain][0]
+        return [opt] if opt else []
+
     def base_args(self):
-        return [self.binary, "-regtest", "-datadir=" + self.datadir, "-printtoconsole=0",
-                "-rpcport=%d" % self.rpc_port, "-wsport=%d" % self.ws_port]
+        return ([self.binary] + self.network_args() +
+                ["-datadir=" + self.datadir, "-printtoconsole=0",
+                 "-rpcport=%d" % self.rpc_port, "-wsport=%d" % self.ws_port] +
+                (isolation_args(self.binary) if self.isolated else []))
 
     # ---- RPC -------------------------------------------------------------
     @property
@@ -165,8 +213,8 @@ class TestNode:
 
     def cli(self, *args, input=None, timeout=None):
         """Runs spectrum-cli against this node; returns a CompletedProcess."""
-        argv = [os.path.join(self.bindir, "spectrum-cli"), "-regtest", "-datadir=" + self.datadir,
-                "-rpcport=%d" % self.rpc_port] + list(args)
+        argv = ([os.path.join(self.bindir, "spectrum-cli")] + self.network_args() +
+                ["-datadir=" + self.datadir, "-rpcport=%d" % self.rpc_port] + list(args))
         return subprocess.run(argv, capture_output=True, text=True, input=input,
                               timeout=timeout or self.timeout)
 
@@ -193,7 +241,7 @@ class TestNode:
                 raise AssertionFailure("node%d exited with code %d during start-up: %s"
                                        % (self.index, self.process.returncode,
                                           self.stderr().strip()))
-            return STARTED_MARKER in self.new_log_lines(self.log_offset)
+            return self.started_marker in self.new_log_lines(self.log_offset)
         wait_until(started, self.timeout, "node%d to start" % self.index)
 
     def running(self):
@@ -225,6 +273,38 @@ class TestNode:
         if code != expected_code:
             raise AssertionFailure("node%d exited with code %d, expected %d; stderr: %s"
                                    % (self.index, code, expected_code, self.stderr().strip()))
+        self.process = None
+
+    def wait_for_exit(self, expected_code=0, what="exit"):
+        """Waits for the process to end by itself and checks its exit code."""
+        try:
+            code = self.process.wait(self.timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionFailure("node%d did not %s within %.0f s" % (self.index, what,
+                                                                       self.timeout))
+        self._close_files()
+        self.process = None
+        if code != expected_code:
+            raise AssertionFailure("node%d exited with code %d, expected %d; stderr: %s"
+                                   % (self.index, code, expected_code, self.stderr().strip()))
+
+    def stop_rpc(self):
+        """Stops the node with the `stop` RPC; requires its reply and exit code 0."""
+        if not self.running():
+            raise AssertionFailure("node%d is not running" % self.index)
+        reply = self.rpc("stop")
+        if reply != "spectrumd stopping":
+            raise AssertionFailure("stop replied %r" % (reply,))
+        self.wait_for_exit(0, "stop after the stop RPC")
+
+    def kill9(self):
+        """SIGKILL: no shutdown code runs (a crash or power cut of the process)."""
+        if not self.running():
+            raise AssertionFailure("node%d is not running" % self.index)
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        self._close_files()
         self.process = None
 
     def kill(self):

@@ -56,3 +56,27 @@ def pid_alive(pid):
         return state != "Z"
     except (FileNotFoundError, ProcessLookupError, IndexError):
         return False
+
+
+def assert_greater_than(a, b, what=""):
+    if not a > b:
+        raise AssertionFailure("%s%r is not greater than %r" % (what + ": " if what else "", a, b))
+
+
+def assert_raises_rpc_error(code, message, fn, *args, **kwargs):
+    """Calls fn(*args, **kwargs), which must raise a JSON-RPC error with `code`
+    (None: any) whose message contains `message` (a string, a tuple of
+    alternatives, or None: any). Returns the exception."""
+    from .test_node import JSONRPCException
+    try:
+        result = fn(*args, **kwargs)
+    except JSONRPCException as e:
+        if code is not None and e.code != code:
+            raise AssertionFailure("expected error code %r, got %r (%r)" % (code, e.code,
+                                                                         e.message))
+        alts = (message,) if isinstance(message, str) else message
+        if alts is not None and not any(m in (e.message or "") for m in alts):
+            raise AssertionFailure("expected an error message containing %r, got %r"
+                                   % (message, e.message))
+        return e
+    raise AssertionFailure("no error; the call returned %r" % (result,))
