@@ -136,6 +136,17 @@ static void enter_frame_metering(struct evm *evm, const struct evm_message *msg)
 void evm_set_trace(struct evm *evm, FILE *out)
 {
     evm->trace = out;
+    evm->tracing = evm->trace || evm->has_tracer;
+}
+
+void evm_set_tracer(struct evm *evm, const struct evm_tracer *t)
+{
+    if (t)
+        evm->tracer = *t;
+    else
+        memset(&evm->tracer, 0, sizeof evm->tracer);
+    evm->has_tracer = t != NULL;
+    evm->tracing = evm->trace || evm->has_tracer;
 }
 
 int evm_error(const struct evm *evm)
@@ -491,6 +502,8 @@ static int execute(struct evm *evm, const struct evm_message *msg, const struct 
     }
     if (!evm->error && state_error(evm->state))
         evm->error = state_error(evm->state);
+    if (EVM_UNLIKELY(evm->has_tracer) && evm->tracer.message_end)
+        evm->tracer.message_end(evm->tracer.ctx, res);
     return evm->error;
 }
 

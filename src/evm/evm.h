@@ -260,6 +260,65 @@ void evm_set_frame_metering(struct evm *evm, evm_frame_metering_fn fn, void *ctx
  */
 void evm_set_trace(struct evm *evm, FILE *out);
 
+/*
+ * One instruction about to run, as a tracer sees it (before it charges gas
+ * or changes anything). The pointers are valid during the callback only.
+ *   depth     1 for the transaction's own message, +1 per nested call
+ *   gas       gas left in the frame before the instruction
+ *   stack     the frame's stack, bottom first (stack[height-1] is the top)
+ *   memory    the frame's memory (memory_size bytes, a multiple of 32)
+ *   refund    the transaction's refund counter
+ *   contract  ADDRESS of the frame (whose storage SLOAD/SSTORE use)
+ *   state     the state being executed, for reads only (SLOAD's value)
+ */
+struct evm_step {
+    uint64_t pc;
+    uint8_t op;
+    int depth;
+    int64_t gas;
+    const u256 *stack;
+    size_t stack_height;
+    const uint8_t *memory;
+    uint64_t memory_size;
+    uint64_t refund;
+    const struct address *contract;
+    struct state *state;
+};
+
+/*
+ * A callback tracer (debug_traceTransaction's struct logger is one). Each
+ * step is reported by `step`, then completed by `step_done` once its cost
+ * is known: before the next step of the same frame, before the child frame
+ * of a CALL/CREATE starts (the cost then includes the gas handed to it), or
+ * when the frame ends. Exactly one step_done follows each step.
+ *   step_done  cost      gas the instruction consumed (for a failing one:
+ *                        all the frame had left)
+ *              mem_size  the frame's memory size after its expansion
+ *              status    EVM_SUCCESS, or why the instruction failed its frame
+ *                        (out of gas, stack underflow, invalid instruction,
+ *                        ...); a REVERT instruction itself is EVM_SUCCESS
+ *   message_end  the message run by evm_execute/evm_create_at ended (the
+ *                transaction's result; nested frames are not reported);
+ *                may be NULL
+ * The callbacks run on the evm's thread, inside evm_execute; they must not
+ * run this evm or change the state. Any of step/step_done may be NULL.
+ */
+struct evm_tracer {
+    void (*step)(void *ctx, const struct evm_step *s);
+    void (*step_done)(void *ctx, uint64_t cost, uint64_t mem_size, enum evm_status status);
+    void (*message_end)(void *ctx, const struct evm_result *res);
+    void *ctx;
+};
+
+/*
+ * Installs (t non-NULL; the struct is copied) or removes (t NULL) a
+ * callback tracer. It survives evm_set_context and may be used together
+ * with evm_set_trace. As with evm_set_trace, the interpreter only takes the
+ * tracing path while a tracer is installed: an evm without one runs at full
+ * speed. Never call it during evm_execute.
+ */
+void evm_set_tracer(struct evm *evm, const struct evm_tracer *t);
+
 /* Releases cached analyses and per-depth buffers above `keep_bytes` in
  * total (e.g. after a block). Never call it during evm_execute. */
 void evm_trim(struct evm *evm, size_t keep_bytes);

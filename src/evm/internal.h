@@ -50,6 +50,7 @@ struct evm_frame {
 struct evm_trace_line {
     bool pending;
     int64_t gas;                /* gas before the instruction */
+    const struct evm_frame *frame; /* its frame (memory size at completion) */
     struct bytes head;          /* {"pc":..,"op":..,"gas":"..", */
     struct bytes tail;          /* "memSize":..,..,"opName":".."} */
 };
@@ -68,6 +69,9 @@ struct evm {
     struct evm_frame *frames[EVM_MAX_DEPTH + 1];
     struct analysis_cache *cache;
     FILE *trace;
+    struct evm_tracer tracer;   /* callback tracer (evm_set_tracer) */
+    bool has_tracer;
+    bool tracing;               /* trace != NULL || has_tracer: the interpreter's test */
     struct evm_trace_line line;
     /* Spectrum's per-frame metering rule (spec §6.4, evm_set_frame_metering)
      * and the addresses whose init code is running, innermost last (at most
@@ -109,6 +113,9 @@ void evm_trace_step(struct evm *evm, const struct evm_message *msg, const struct
                     uint64_t pc, uint8_t op, int64_t gas, const u256 *stack, size_t height);
 /* Completes the pending line: its cost is its gas minus `gas_now`. */
 void evm_trace_flush(struct evm *evm, int64_t gas_now);
+/* Completes the pending line of an instruction that failed its frame with
+ * `status` (all the frame's gas consumed). */
+void evm_trace_fail(struct evm *evm, enum evm_status status);
 void evm_trace_free(struct evm *evm);
 
 /* Sets evm->error (first error wins) and returns it. */

@@ -346,7 +346,7 @@ void evm_interp_run(struct evm *evm, struct evm_frame *f, const struct evm_messa
     bool unmetered = evm->unmetered;
     const uint32_t *cost = unmetered ? evm_gas_table_free() : evm_gas_table(fork);
     const void *const *const real = dispatch[fork];
-    const void *const *const tbl = evm->trace ? trace_dispatch : real;
+    const void *const *const tbl = evm->tracing ? trace_dispatch : real;
     enum evm_status status = EVM_SUCCESS;
     const uint8_t *out = NULL;
     uint64_t out_len = 0;
@@ -884,7 +884,7 @@ create_common : {
     gas -= (int64_t)child;
     m.gas = child;
     sp -= nargs - 1;
-    if (EVM_UNLIKELY(evm->trace != NULL))
+    if (EVM_UNLIKELY(evm->tracing))
         evm_trace_flush(evm, gas);
     struct evm_result r;
     evm_call_message(evm, &m, &r);
@@ -996,7 +996,7 @@ call_common : {
         break;
     }
     sp -= nargs - 1;
-    if (EVM_UNLIKELY(evm->trace != NULL))
+    if (EVM_UNLIKELY(evm->tracing))
         evm_trace_flush(evm, gas);
     struct evm_result r;
     evm_call_message(evm, &m, &r);
@@ -1087,8 +1087,8 @@ internal_error:
 fail:
     if (evm->error)
         status = EVM_INTERNAL_ERROR;
-    if (EVM_UNLIKELY(evm->trace != NULL))
-        evm_trace_flush(evm, 0);
+    if (EVM_UNLIKELY(evm->tracing))
+        evm_trace_fail(evm, status);
     res->status = status;
     res->gas_left = 0;
     res->output = NULL;
@@ -1096,7 +1096,7 @@ fail:
     return;
 
 done:
-    if (EVM_UNLIKELY(evm->trace != NULL))
+    if (EVM_UNLIKELY(evm->tracing))
         evm_trace_flush(evm, gas);
     res->status = status;
     res->gas_left = (uint64_t)gas;
