@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "crypto/ecdsa.h"
+#include "evm/evm.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -94,6 +95,16 @@ struct db *chainsvc_db(const struct chainsvc *s)
 void chainsvc_node_address(const struct chainsvc *s, struct address *out)
 {
     *out = s->node_addr;
+}
+
+int chainsvc_node_pubkey(const struct chainsvc *s, uint8_t pub[64])
+{
+    return ecdsa_pubkey(s->key, pub);
+}
+
+int chainsvc_node_sign_hash(const struct chainsvc *s, const uint8_t hash[32], uint8_t sig[65])
+{
+    return ecdsa_sign(hash, s->key, sig);
 }
 
 bool chainsvc_is_mining(struct chainsvc *s)
@@ -320,7 +331,15 @@ int chainsvc_start(const struct chainsvc_config *cfg, struct chainsvc **out)
                  "(-mine)" : "off (-mine=0)");
     }
 
-    if (pthread_create(&s->thread, NULL, thread_main, s) != 0) {
+    /* The chain thread executes blocks: the EVM's stack (evm/evm.h). */
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0 || pthread_attr_setstacksize(&attr, EVM_THREAD_STACK) != 0) {
+        free_service(s);
+        return err_set(ERR_BADSTATE, "chainsvc: cannot set the chain thread's stack size");
+    }
+    int prc = pthread_create(&s->thread, &attr, thread_main, s);
+    pthread_attr_destroy(&attr);
+    if (prc != 0) {
         free_service(s);
         return err_set(ERR_BADSTATE, "chainsvc: cannot start the chain thread");
     }

@@ -180,6 +180,20 @@ struct db *chainsvc_db(const struct chainsvc *s);
 /* The node key's address (the producer, eth_coinbase). */
 void chainsvc_node_address(const struct chainsvc *s, struct address *out);
 
+/* The node key's public key (X ‖ Y, 64 bytes): the node's devp2p identity
+ * (admin_nodeInfo's enode). Returns 0 (ERR_CRYPTO cannot happen for a
+ * started service, whose key was checked). */
+int chainsvc_node_pubkey(const struct chainsvc *s, uint8_t pub[64]);
+
+/* Signs a 32-byte hash with the node key, for the Tribe methods whose
+ * system contracts check a node signature (tribe_bindSign, tribe_bind,
+ * tribe_pocDeposit: the node key over keccak256(wallet address), spec §8.3,
+ * §9). The key never leaves the service; no command is queued (the key is
+ * immutable after start).
+ * Out: sig = R ‖ S ‖ V with V in {0, 1} (go-ethereum's crypto.Sign form).
+ * Returns 0 or ERR_CRYPTO. Thread: any. */
+int chainsvc_node_sign_hash(const struct chainsvc *s, const uint8_t hash[32], uint8_t sig[65]);
+
 /* True when the service produces blocks by itself: regtest with automine or
  * a blocktime; other networks with `mine` while the key may sign. */
 bool chainsvc_is_mining(struct chainsvc *s);

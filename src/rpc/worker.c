@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "evm/evm.h"
 #include "util/err.h"
 
 struct task_list {
@@ -115,13 +116,22 @@ int rpc_pool_new(struct event_base *base, unsigned nthreads, struct rpc_pool **o
         rpc_pool_free(p);
         return err_set(ERR_NOMEM, "rpc: cannot create the worker event");
     }
+    /* Handlers run the EVM (eth_call, estimateGas, tracing): give each worker
+     * the stack evm.h asks for, or deep call chains overflow it. */
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0 || pthread_attr_setstacksize(&attr, EVM_THREAD_STACK) != 0) {
+        rpc_pool_free(p);
+        return err_set(ERR_BADSTATE, "rpc: cannot set the worker stack size");
+    }
     for (unsigned i = 0; i < nthreads; i++) {
-        if (pthread_create(&p->threads[i], NULL, thread_main, p) != 0) {
+        if (pthread_create(&p->threads[i], &attr, thread_main, p) != 0) {
+            pthread_attr_destroy(&attr);
             rpc_pool_free(p);
             return err_set(ERR_BADSTATE, "rpc: cannot start worker thread %u", i + 1);
         }
         p->nthreads++;
     }
+    pthread_attr_destroy(&attr);
     *out = p;
     return 0;
 }
