@@ -29,6 +29,7 @@
 #include "node/network.h"
 #include "rpc/chain_events.h"
 #include "rpc/options.h"
+#include "rpc/relay.h"
 #include "rpc/server.h"
 #include "storage/db.h"
 #include "util/args.h"
@@ -89,6 +90,18 @@ static int start_chain(struct node *n, const struct args *a, const struct node_m
     int rc = node_open_wallet(n->paths.netdir, regtest, &n->wallet);
     if (rc)
         return rc;
+    /* -relayer: the account relay_transferProxy sends from (rpc/relay.h). */
+    struct address relayer;
+    bool has_relayer;
+    rc = node_relayer(a, regtest, n->wallet, &relayer, &has_relayer);
+    if (rc)
+        return rc;
+    rpc_relay_set_account(has_relayer ? &relayer : NULL);
+    if (has_relayer) {
+        char hex[ADDRESS_HEX_SIZE];
+        address_to_checksum_hex(&relayer, hex);
+        log_info("Relayer: %s sends relay_transferProxy transactions", hex);
+    }
 
     char path[FS_PATH_MAX];
     rc = node_find_share_file("genesis", n->params.genesis_file, path, sizeof path);

@@ -162,3 +162,49 @@ int node_open_wallet(const char *netdir, bool regtest, struct wallet **out)
     log_info("Wallet: the %d regtest dev accounts are unlocked", REGTEST_NDEV);
     return 0;
 }
+
+/* ---- -relayer ---------------------------------------------------------------------- */
+
+static const struct arg_def wallet_args[] = {
+    {.name = "relayer", .type = ARG_STRING, .category = ARGCAT_WALLET, .flags = ARG_NEGATABLE,
+     .value_name = "<address>", .def = "dev account 9 on regtest, none elsewhere",
+     .help = "The wallet account that relays delegated token transfers (relay_transferProxy, "
+             "doc/rpc.md \"Delegated gas payment\"): it sends the transferProxy transactions, "
+             "pays their gas in SMT and earns their fee in the token. It must be an account of "
+             "the wallet, unlocked when relaying (personal_unlockAccount). -norelayer: none."},
+};
+
+int node_register_wallet(struct args *a, bool foreign)
+{
+    return foreign ? args_register_foreign(a, wallet_args, sizeof wallet_args / sizeof *wallet_args)
+                   : args_register(a, wallet_args, sizeof wallet_args / sizeof *wallet_args);
+}
+
+int node_relayer(const struct args *a, bool regtest, struct wallet *w, struct address *out,
+                 bool *has)
+{
+    *has = false;
+    if (args_is_negated(a, "relayer"))
+        return 0;
+    const char *v = args_get_str(a, "relayer", NULL);
+    if (!v) {
+        if (!regtest)
+            return 0;
+        uint8_t sk[32];
+        int rc = regtest_dev_key(REGTEST_NDEV - 1, sk);
+        if (rc == 0)
+            rc = regtest_key_address(sk, out);
+        OPENSSL_cleanse(sk, sizeof sk);
+        if (rc)
+            return err_wrap(rc, "-relayer: regtest dev account %d", REGTEST_NDEV - 1);
+    } else if (address_from_hex(out, v, strlen(v)) != 0) {
+        return err_set(ERR_INVAL, "-relayer: '%.64s' is not an address (0x + 40 hex digits)", v);
+    }
+    if (!wallet_has(w, out)) {
+        char hex[ADDRESS_HEX_SIZE];
+        address_to_checksum_hex(out, hex);
+        return err_set(ERR_INVAL, "-relayer: %s is not an account of the wallet", hex);
+    }
+    *has = true;
+    return 0;
+}

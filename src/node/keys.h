@@ -41,4 +41,22 @@ int node_load_nodekey(const struct args *a, const char *netdir, bool regtest, ui
  */
 int node_open_wallet(const char *netdir, bool regtest, struct wallet **out);
 
+/* ---- -relayer (delegated gas payment, rpc/relay.h) ---- */
+struct address;
+
+/* Registers -relayer (foreign: as in args_register_foreign). Returns as
+ * args_register. */
+int node_register_wallet(struct args *a, bool foreign);
+
+/*
+ * The account that relays delegated transfers: -relayer=<address> (an
+ * account of w, else ERR_INVAL "-relayer: 0x.. is not an account of the
+ * wallet"), by default on regtest dev account 9, elsewhere none; -norelayer
+ * means none. Returns 0 with *has (and *out when *has), or ERR_INVAL (not
+ * an address, not in the wallet).
+ */
+int node_relayer(const struct args *a, bool regtest, struct wallet *w, struct address *out,
+                 bool *has);
+/* end -relayer */
+
 #endif

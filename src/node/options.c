@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "node/chainsetup.h"
+#include "node/keys.h"
 #include "node/network.h"
 #include "rpc/options.h"
 #include "util/args.h"
@@ -109,6 +110,8 @@ int node_register_daemon(struct args *a, bool foreign)
                      : args_register(a, daemon_args, COUNT(daemon_args));
     if (rc == 0)
         rc = node_register_chain(a, foreign);
+    if (rc == 0)
+        rc = node_register_wallet(a, foreign); /* -relayer (node/keys.h) */
     return rc ? rc : rpc_register_args(a, foreign);
 }
 

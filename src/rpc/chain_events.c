@@ -6,12 +6,19 @@
 #include "chain/chaindb.h"
 #include "chain/processor.h"
 #include "rpc/chainjson.h"
+#include "rpc/filters.h"
 #include "rpc/server.h"
 #include "util/err.h"
 #include "util/log.h"
 
-/* Publishes the logs of block `hash` (removed: from a dropped block). */
-static void publish_logs(struct rpc_server *srv, struct db *db, const struct hash32 *hash,
+/* Who wants this event. */
+struct sinks {
+    struct rpc_server *srv;     /* NULL: no WebSocket subscribers */
+    struct rpc_filters *fs;     /* NULL: no filter of the kind at hand */
+};
+
+/* Publishes (and feeds) the logs of block `hash` (removed: a dropped block). */
+static void deliver_logs(const struct sinks *to, struct db *db, const struct hash32 *hash,
                          const struct block *b, bool removed)
 {
     struct receipt *rs = NULL;
@@ -29,47 +36,85 @@ static void publish_logs(struct rpc_server *srv, struct db *db, const struct has
             break;
         for (size_t k = 0; k < rs[i].log_count; k++) {
             struct rpc_log_loc loc = {*hash, b->header.number, th, i, log_index + k};
-            json_t *j = rpc_log_json(&rs[i].logs[k], &loc, removed);
-            if (j && rpc_server_publish(srv, RPC_SUB_LOGS, j))
-                log_debug(LOG_RPC, "events: a log was dropped");
+            if (to->srv) {
+                json_t *j = rpc_log_json(&rs[i].logs[k], &loc, removed);
+                if (j && rpc_server_publish(to->srv, RPC_SUB_LOGS, j))
+                    log_debug(LOG_RPC, "events: a log was dropped");
+            }
+            if (to->fs && rpc_filters_push_log(to->fs, &rs[i].logs[k], &loc, removed))
+                log_debug(LOG_RPC, "events: a log was not kept for filters");
         }
         log_index += rs[i].log_count;
     }
     chaindb_receipts_free(rs, n);
 }
 
-static void publish_block(struct rpc_server *srv, struct db *db, const struct hash32 *hash,
-                          bool removed)
+static void deliver_block(const struct sinks *heads, const struct sinks *logs, struct db *db,
+                          const struct hash32 *hash, bool removed)
 {
+    bool want_head = !removed && (heads->srv || heads->fs);
+    if (!want_head && !logs->srv && !logs->fs)
+        return;
     struct block b;
     if (chaindb_read_block(db, NULL, hash, &b)) {
         log_debug(LOG_RPC, "events: block not readable: %s", err_msg());
         return;
     }
-    if (!removed) {
+    if (want_head && heads->srv) {
         json_t *h = rpc_header_json(&b.header, hash);
-        if (h && rpc_server_publish(srv, RPC_SUB_NEW_HEADS, h))
+        if (h && rpc_server_publish(heads->srv, RPC_SUB_NEW_HEADS, h))
             log_debug(LOG_RPC, "events: a head was dropped");
     }
-    publish_logs(srv, db, hash, &b, removed);
+    if (want_head && heads->fs)
+        rpc_filters_push_block(heads->fs, hash);
+    if (logs->srv || logs->fs)
+        deliver_logs(logs, db, hash, &b, removed);
     block_free(&b);
+}
+
+static void deliver_pending(const struct sinks *to, bool full, const struct chain_params *p,
+                            const struct chainsvc_event *ev)
+{
+    if (chain_is_chief_update(p, ev->tx))
+        return;
+    if (to->srv) {
+        json_t *j = rpc_tx_json(ev->tx, ev->tx_hash, ev->sender, NULL);
+        if (j && rpc_server_publish(to->srv, RPC_SUB_PENDING_TXS, j))
+            log_debug(LOG_RPC, "events: a pending transaction was dropped");
+    }
+    if (to->fs) {
+        /* The filters get an object of their own: the one above now belongs
+         * to the WebSocket loop. */
+        json_t *j = full ? rpc_tx_json(ev->tx, ev->tx_hash, ev->sender, NULL) : NULL;
+        rpc_filters_push_tx(to->fs, ev->tx_hash, j);
+    }
+}
+
+void rpc_chain_event_deliver(struct rpc_server *srv, struct rpc_filters *fs, struct db *db,
+                             const struct chain_params *p, const struct chainsvc_event *ev)
+{
+    if (!rpc_server_wants_events(srv))
+        srv = NULL;
+    if (fs && rpc_filters_count(fs) && rpc_filters_expire(fs, rpc_filters_now()))
+        log_debug(LOG_RPC, "events: expired filters removed");
+    if (ev->kind == CHAINSVC_EVENT_PENDING_TX) {
+        bool full = false;
+        struct sinks to = {srv, fs && rpc_filters_wants(fs, RPC_FILTER_PENDING_TXS, &full) ? fs
+                                                                                         : NULL};
+        if (to.srv || to.fs)
+            deliver_pending(&to, full, p, ev);
+        return;
+    }
+    struct sinks heads = {srv, fs && rpc_filters_wants(fs, RPC_FILTER_BLOCKS, NULL) ? fs : NULL};
+    struct sinks logs = {srv, fs && rpc_filters_wants(fs, RPC_FILTER_LOGS, NULL) ? fs : NULL};
+    for (size_t i = 0; i < ev->nremoved; i++)
+        deliver_block(&heads, &logs, db, &ev->removed[i], true);
+    for (size_t i = 0; i < ev->nadded; i++)
+        deliver_block(&heads, &logs, db, &ev->added[i], false);
 }
 
 void rpc_publish_chain_event(struct rpc_server *srv, struct db *db, const struct chain_params *p,
                              const struct chainsvc_event *ev)
 {
-    if (!rpc_server_wants_events(srv))
-        return;
-    if (ev->kind == CHAINSVC_EVENT_PENDING_TX) {
-        if (chain_is_chief_update(p, ev->tx))
-            return;
-        json_t *j = rpc_tx_json(ev->tx, ev->tx_hash, ev->sender, NULL);
-        if (j && rpc_server_publish(srv, RPC_SUB_PENDING_TXS, j))
-            log_debug(LOG_RPC, "events: a pending transaction was dropped");
-        return;
-    }
-    for (size_t i = 0; i < ev->nremoved; i++)
-        publish_block(srv, db, &ev->removed[i], true);
-    for (size_t i = 0; i < ev->nadded; i++)
-        publish_block(srv, db, &ev->added[i], false);
+    rpc_chain_event_deliver(srv, rpc_server_filters(srv), db, p, ev);
 }

@@ -92,6 +92,9 @@ struct rpc_env {
      * answer -32000 "the chain is not available", eth_accounts []. */
     struct chainsvc *chain;
     struct wallet *wallet;
+    /* The eth_newFilter family's store (filters.h: thread-safe), owned by
+     * the server; the chain event publisher feeds it. */
+    struct rpc_filters *filters;
 };
 
 /* After-reply actions a handler may ask for (rpc_ctx.after). */

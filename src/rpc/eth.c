@@ -107,13 +107,110 @@ static const struct rpc_param_doc raw_tx_params[] = {
 static const struct rpc_param_doc send_tx_params[] = {
     {"tx", "object", false,
      "{from, to?, gas?, gasPrice?, value?, data?|input?, nonce?}: from must be an unlocked "
-     "account of the node's wallet; defaults: gas 90000, gasPrice eth_gasPrice, nonce the pool "
+     "account of the node's wallet; defaults: gas as eth_estimateGas, gasPrice eth_gasPrice, nonce the pool "
      "nonce; no `to` creates a contract"},
 };
 
 static const struct rpc_param_doc tx_hash_params[] = {
     {"hash", "hash", false, "the transaction hash"},
 };
+
+/* eth_sign, eth_signTransaction (eth_sign.c) */
+static const struct rpc_param_doc sign_params[] = {
+    {"address", "address", false, "an unlocked account of the node's wallet"},
+    {"data", "hex data", false, "the message"},
+};
+
+static const struct rpc_param_doc sign_tx_params[] = {
+    {"tx", "object", false,
+     "as eth_sendTransaction: {from, to?, gas?, gasPrice?, value?, data?|input?, nonce?}; "
+     "from must be unlocked; nonce defaults to the pool nonce"},
+};
+/* end eth_sign */
+
+/* eth_getLogs and the filters (eth_logs.c) */
+static const struct rpc_param_doc logs_params[] = {
+    {"criteria", "object", false,
+     "{fromBlock?, toBlock?, address?, topics?, blockHash?}: fromBlock/toBlock a block number "
+     "or \"latest\", \"earliest\", \"pending\" (default \"latest\"); address one address or a "
+     "list; topics up to 4 positions, each null, a topic or a list of topics; blockHash one "
+     "block (not with fromBlock/toBlock)"},
+};
+
+static const struct rpc_param_doc new_filter_params[] = {
+    {"criteria", "object", false,
+     "as eth_getLogs; fromBlock/toBlock numbers also bound the changes (tags do not)"},
+};
+
+static const struct rpc_param_doc pending_filter_params[] = {
+    {"fullTx", "bool", true, "true: changes are transaction objects instead of hashes"},
+};
+
+static const struct rpc_param_doc filter_id_params[] = {
+    {"id", "string", false, "the id eth_newFilter, eth_newBlockFilter or "
+                            "eth_newPendingTransactionFilter returned"},
+};
+/* end eth_getLogs and the filters */
+
+/* eth_call, eth_estimateGas, storage, proofs, block contents by index (eth_call.c,
+ * eth_proof.c, eth_index.c, eth_sync.c) */
+#define CALL_OBJECT_HELP \
+    "{from?, to?, gas?, gasPrice?, value?, data?|input?}: no `to` runs init code; from " \
+    "defaults to the zero address, gasPrice to 0 (then no balance is needed)"
+#define OVERRIDES_HELP \
+    "geth's state override set {address: {balance?, nonce?, code?, state?|stateDiff?}}: " \
+    "`state` replaces the account's whole storage, `stateDiff` sets some slots"
+
+static const struct rpc_param_doc call_params[] = {
+    {"call", "object", false, CALL_OBJECT_HELP "; gas defaults to 50000000 (at most that)"},
+    {"block", "quantity|tag|hash", true, "the block whose state the call runs on (default "
+                                         "\"latest\"; \"pending\" is \"latest\")"},
+    {"blockHash|overrides", "hash|object", true,
+     "a block hash, which overrides `block` (Spectrum), or the state overrides"},
+    {"overrides", "object", true, OVERRIDES_HELP " (when argument 2 is a hash)"},
+};
+
+static const struct rpc_param_doc estimate_params[] = {
+    {"call", "object", false, CALL_OBJECT_HELP "; gas, when at least 21000, is the "
+                              "largest allowance tried (default: the block's gas limit)"},
+    {"block", "quantity|tag|hash", true, "the block whose state it runs on (default "
+                                         "\"latest\")"},
+    {"overrides", "object", true, OVERRIDES_HELP},
+};
+
+static const struct rpc_param_doc storage_at_params[] = {
+    {"address", "address", false, "the account"},
+    {"slot", "hex", false, "the storage key: up to 32 bytes of hex, left-padded (\"0x0\")"},
+    {"block", "quantity|tag|hash", true, "the block whose state is read (default \"latest\")"},
+};
+
+static const struct rpc_param_doc proof_params[] = {
+    {"address", "address", false, "the account"},
+    {"slots", "[hex, ...]", false, "storage keys to prove (at most 1024; may be empty)"},
+    {"block", "quantity|tag|hash", true, "the block whose state is proved (default "
+                                         "\"latest\")"},
+};
+
+static const struct rpc_param_doc count_by_hash_params[] = {
+    {"hash", "hash", false, "the block hash"},
+};
+
+static const struct rpc_param_doc count_by_number_params[] = {
+    {"block", "quantity|tag", false, "a block number, or \"latest\", \"earliest\", "
+                                     "\"pending\""},
+};
+
+static const struct rpc_param_doc tx_by_hash_index_params[] = {
+    {"hash", "hash", false, "the block hash"},
+    {"index", "quantity", false, "position in the block; the chief update is index 0"},
+};
+
+static const struct rpc_param_doc tx_by_number_index_params[] = {
+    {"block", "quantity|tag", false, "a block number, or \"latest\", \"earliest\", "
+                                     "\"pending\""},
+    {"index", "quantity", false, "position in the block; the chief update is index 0"},
+};
+/* end eth_call, eth_estimateGas, storage, proofs, block contents by index */
 
 #define CHAIN_METHOD(n, f, sum, p, res) \
     {.name = n, .fn = f, .flags = RPC_PUBLIC, .summary = sum, .params = p, \
@@ -172,6 +269,112 @@ static const struct rpc_method eth_methods[] = {
                  "Builds a transaction, signs it with an unlocked account of the node's wallet "
                  "and submits it as eth_sendRawTransaction does.",
                  send_tx_params, "\"0x...\" (hash) the transaction hash"),
+    /* eth_sign, eth_signTransaction (eth_sign.c) */
+    CHAIN_METHOD("eth_sign", rpc_eth_sign,
+                 "Signs keccak256(\"\\x19Ethereum Signed Message:\\n\" + len(data) + data) with an "
+                 "unlocked account (as personal_sign without a passphrase). Errors: -32000 "
+                 "\"unknown account\", \"authentication needed: password or unlock\".",
+                 sign_params, "\"0x...\" (65 bytes R || S || V, V 27 or 28)"),
+    CHAIN_METHOD("eth_signTransaction", rpc_eth_sign_transaction,
+                 "Signs a transaction with an unlocked account without sending it (EIP-155 for "
+                 "the chain id). Errors as eth_sign, and eth_sendTransaction's argument errors.",
+                 sign_tx_params,
+                 "{\"raw\": \"0x...\" (the RLP for eth_sendRawTransaction), \"tx\": {nonce, "
+                 "gasPrice, gas, to, value, input, v, r, s, hash}}"),
+    /* end eth_sign */
+    /* eth_getLogs and the filters (eth_logs.c) */
+    CHAIN_METHOD("eth_getLogs", rpc_eth_get_logs,
+                 "Returns the logs of the canonical chain that match the criteria, oldest first. "
+                 "Blocks whose bloom cannot match are skipped. At most 100000 blocks (-32000 "
+                 "\"exceed maximum block range: 100000\") and 10000 logs (-32005 \"query "
+                 "returned more than 10000 results\"); -32602 \"invalid block range params\", "
+                 "\"block range extends beyond current head block\"; -32000 \"unknown block\" "
+                 "for a blockHash not stored.",
+                 logs_params, "[log object, ...]"),
+    CHAIN_METHOD("eth_newFilter", rpc_eth_new_filter,
+                 "Installs a log filter: eth_getFilterChanges then returns the matching logs of "
+                 "new blocks (and of blocks a reorg dropped, with removed: true), "
+                 "eth_getFilterLogs every matching log of its range. A filter not polled for 5 "
+                 "minutes is removed; at most 1024 filters (-32000 \"too many filters\").",
+                 new_filter_params, "\"0x...\" (string) the filter id"),
+    CHAIN_METHOD0("eth_newBlockFilter", rpc_eth_new_block_filter,
+                  "Installs a filter whose changes are the hashes of new canonical blocks. "
+                  "Removed after 5 minutes without a poll.",
+                  "\"0x...\" (string) the filter id"),
+    CHAIN_METHOD("eth_newPendingTransactionFilter", rpc_eth_new_pending_transaction_filter,
+                 "Installs a filter whose changes are the transactions the pool accepts (hashes, "
+                 "or objects with fullTx). Removed after 5 minutes without a poll.",
+                 pending_filter_params, "\"0x...\" (string) the filter id"),
+    CHAIN_METHOD("eth_getFilterChanges", rpc_eth_get_filter_changes,
+                 "Returns what a filter saw since it was installed or last polled: log objects, "
+                 "block hashes or transaction hashes, oldest first. -32000 \"filter not found\" "
+                 "for an unknown, uninstalled or expired id.",
+                 filter_id_params, "[log object | hash | transaction object, ...]"),
+    CHAIN_METHOD("eth_getFilterLogs", rpc_eth_get_filter_logs,
+                 "Runs a log filter's criteria as eth_getLogs does. -32000 \"filter not found\" "
+                 "for an unknown id or a filter that is not a log filter.",
+                 filter_id_params, "[log object, ...]"),
+    CHAIN_METHOD("eth_uninstallFilter", rpc_eth_uninstall_filter,
+                 "Removes a filter.", filter_id_params, "true when it existed, else false"),
+    /* end eth_getLogs and the filters */
+    /* eth_call, eth_estimateGas, storage, proofs, block contents by index (eth_call.c,
+     * eth_proof.c, eth_index.c, eth_sync.c) */
+    CHAIN_METHOD("eth_call", rpc_eth_call,
+                 "Runs a message on a block's state without committing anything and returns "
+                 "what it returned. System-contract frames run unmetered as in a block (spec "
+                 "§11, doc/rpc.md). A revert is error 3 \"execution reverted[: reason]\" with "
+                 "the revert data in `data`; other failures -32000 (\"out of gas\", \"invalid "
+                 "opcode\", \"insufficient funds for gas * price + value: ...\", \"intrinsic "
+                 "gas too low: ...\"); an unknown block -32000 \"header not found\".",
+                 call_params, "\"0x...\" (hex data) the return data"),
+    CHAIN_METHOD("eth_estimateGas", rpc_eth_estimate_gas,
+                 "Returns the smallest gas limit with which the message succeeds as a "
+                 "transaction on the block's state (binary search; exact). With a gasPrice the "
+                 "allowance is capped by the sender's funds. Errors: -32000 \"gas required "
+                 "exceeds allowance (N)\" when it runs out of gas even with the allowance N, the "
+                 "run's revert (error 3) or failure, \"insufficient funds for transfer\".",
+                 estimate_params, "\"0x...\" (quantity) gas"),
+    CHAIN_METHOD("eth_getStorageAt", rpc_eth_get_storage_at,
+                 "Returns a storage slot of an account at a block.", storage_at_params,
+                 "\"0x...\" (32 bytes)"),
+    CHAIN_METHOD("eth_getProof", rpc_eth_get_proof,
+                 "Returns an account and some of its storage slots with their Merkle proofs "
+                 "(EIP-1186), which verify against the block's stateRoot.",
+                 proof_params,
+                 "{address, accountProof, balance, codeHash, nonce, storageHash, "
+                 "storageProof: [{key, value, proof}]}"),
+    CHAIN_METHOD("eth_getBlockTransactionCountByHash", rpc_eth_get_block_tx_count_by_hash,
+                 "Returns the number of transactions in a block, the chief update included.",
+                 count_by_hash_params, "\"0x...\" (quantity), or null for an unknown block"),
+    CHAIN_METHOD("eth_getBlockTransactionCountByNumber", rpc_eth_get_block_tx_count_by_number,
+                 "Returns the number of transactions in a canonical block, the chief update "
+                 "included.",
+                 count_by_number_params, "\"0x...\" (quantity), or null beyond the head"),
+    CHAIN_METHOD("eth_getTransactionByBlockHashAndIndex", rpc_eth_get_tx_by_block_hash_and_index,
+                 "Returns the transaction at a position of a block (the chief update is 0).",
+                 tx_by_hash_index_params,
+                 "transaction object, or null (unknown block, index past the end)"),
+    CHAIN_METHOD("eth_getTransactionByBlockNumberAndIndex",
+                 rpc_eth_get_tx_by_block_number_and_index,
+                 "Returns the transaction at a position of a canonical block (the chief update "
+                 "is 0).",
+                 tx_by_number_index_params,
+                 "transaction object, or null (no such block, index past the end)"),
+    CHAIN_METHOD("eth_getUncleCountByBlockHash", rpc_eth_get_uncle_count_by_hash,
+                 "Returns the number of uncles of a block: always 0 on Spectrum.",
+                 count_by_hash_params, "\"0x0\", or null for an unknown block"),
+    CHAIN_METHOD("eth_getUncleCountByBlockNumber", rpc_eth_get_uncle_count_by_number,
+                 "Returns the number of uncles of a canonical block: always 0 on Spectrum.",
+                 count_by_number_params, "\"0x0\", or null beyond the head"),
+    {.name = "eth_protocolVersion", .fn = rpc_eth_protocol_version,
+     .flags = RPC_PUBLIC | RPC_INLINE,
+     .summary = "Returns the eth wire protocol version the node speaks (eth/63).",
+     .result = "\"0x3f\""},
+    {.name = "eth_syncing", .fn = rpc_eth_syncing, .flags = RPC_PUBLIC | RPC_INLINE,
+     .summary = "Returns whether the node is catching up with its peers: false until the p2p "
+                "module exists.",
+     .result = "false"},
+    /* end eth_call, eth_estimateGas, storage, proofs, block contents by index */
     {.name = "eth_subscribe", .fn = subscribe, .flags = RPC_PUBLIC | RPC_ON_LOOP,
      .summary = "WebSocket only: starts a subscription; each event then arrives as an "
                 "eth_subscription notification carrying the id.",

@@ -28,7 +28,6 @@
  * above its own limit (32 KiB) as "oversized data". */
 #define RAW_TX_MAX (1u << 20)
 /* geth's default gas for eth_sendTransaction. */
-#define SEND_DEFAULT_GAS 90000u
 
 /* Turns a refusal from the chain service into the reply. */
 static json_t *fail_submit(struct rpc_ctx *ctx, int rc)
@@ -87,10 +86,9 @@ static const json_t *field(const json_t *o, const char *key)
     return v && !json_is_null(v) ? v : NULL;
 }
 
-/* Parses eth_sendTransaction's object into tx; *has_nonce says whether a
- * nonce was given. Returns 0 or -1 (error set). */
-static int parse_send_args(struct rpc_ctx *ctx, const json_t *o, struct tx *tx,
-                           struct address *from, bool *has_nonce)
+/* See eth_methods.h. */
+int rpc_parse_send_args(struct rpc_ctx *ctx, const json_t *o, struct tx *tx,
+                        struct address *from, bool *has_nonce)
 {
     memset(tx, 0, sizeof *tx);
     if (!json_is_object(o)) {
@@ -110,7 +108,6 @@ static int parse_send_args(struct rpc_ctx *ctx, const json_t *o, struct tx *tx,
             return -1;
         tx->has_to = true;
     }
-    tx->gas = SEND_DEFAULT_GAS;
     if ((v = field(o, "gas")) && rpc_json_to_quantity(ctx, v, 0, "gas", &tx->gas))
         return -1;
     tx->gas_price = u256_from_u64(rpc_default_gas_price(ctx));
@@ -143,6 +140,16 @@ static int parse_send_args(struct rpc_ctx *ctx, const json_t *o, struct tx *tx,
     return 0;
 }
 
+/* See eth_methods.h. */
+int rpc_send_gas_default(struct rpc_ctx *ctx, const json_t *o, struct tx *tx)
+{
+    /* As geth's setDefaults: wallets such as web3 leave gas out for node
+     * accounts and expect the node to estimate it. */
+    if (field(o, "gas"))
+        return 0;
+    return rpc_estimate_gas_of(ctx, o, &tx->gas);
+}
+
 struct sign_ctx {
     struct wallet *w;
     struct address from;
@@ -161,7 +168,7 @@ json_t *rpc_eth_send_transaction(const json_t *params, struct rpc_ctx *ctx)
     struct tx tx;
     struct sign_ctx sc = {ctx->env->wallet, {{0}}};
     bool has_nonce;
-    if (parse_send_args(ctx, json_array_get(params, 0), &tx, &sc.from, &has_nonce)) {
+    if (rpc_parse_send_args(ctx, json_array_get(params, 0), &tx, &sc.from, &has_nonce)) {
         tx_free(&tx);
         return NULL;
     }
@@ -173,7 +180,7 @@ json_t *rpc_eth_send_transaction(const json_t *params, struct rpc_ctx *ctx)
         rpc_fail(ctx, RPC_SERVER_ERROR, "unknown account");
     } else if (!wallet_is_unlocked(sc.w, &sc.from)) {
         rpc_fail(ctx, RPC_SERVER_ERROR, "authentication needed: password or unlock");
-    } else {
+    } else if (rpc_send_gas_default(ctx, json_array_get(params, 0), &tx) == 0) {
         struct hash32 hash;
         int rc = chainsvc_send_tx(svc, &tx, &sc.from, has_nonce, sign_with_wallet, &sc, &hash);
         out = rc ? fail_submit(ctx, rc) : rpc_json_hash(&hash);

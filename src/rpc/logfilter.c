@@ -40,7 +40,7 @@ int logfilter_parse(const json_t *criteria, struct logfilter *f, char *msg, size
         if (!json_is_array(addr) && !json_is_string(addr))
             return fail(msg, cap, ERR_INVAL, "invalid address: expected an address or a list");
         if (n > LOGFILTER_MAX_ADDRESSES)
-            return fail(msg, cap, ERR_RANGE, "too many addresses in the filter");
+            return fail(msg, cap, ERR_RANGE, "exceed max addresses");
         if (n) {
             f->addrs = calloc(n, sizeof *f->addrs);
             if (!f->addrs)
@@ -64,7 +64,7 @@ int logfilter_parse(const json_t *criteria, struct logfilter *f, char *msg, size
         }
         if (json_array_size(topics) > LOGFILTER_POSITIONS) {
             logfilter_free(f);
-            return fail(msg, cap, ERR_RANGE, "too many topic positions (at most 4)");
+            return fail(msg, cap, ERR_RANGE, "exceed max topics");
         }
         f->npos = json_array_size(topics);
         for (size_t p = 0; p < f->npos; p++) {
@@ -79,7 +79,7 @@ int logfilter_parse(const json_t *criteria, struct logfilter *f, char *msg, size
             }
             if (n > LOGFILTER_MAX_ALTERNATIVES) {
                 logfilter_free(f);
-                return fail(msg, cap, ERR_RANGE, "too many topics in one position");
+                return fail(msg, cap, ERR_RANGE, "exceed max topics in one position");
             }
             /* a null inside a list makes the whole position a wildcard */
             bool any = false;
@@ -144,6 +144,62 @@ bool logfilter_match_json(const struct logfilter *f, const json_t *log)
         if (!fixed_hex(json_array_get(t, i), topics[i], 32))
             return false;
     return logfilter_match(f, addr, (const uint8_t(*)[32])topics, need);
+}
+
+bool logfilter_match_log(const struct logfilter *f, const struct log *l)
+{
+    uint8_t topics[LOGFILTER_POSITIONS][32];
+    size_t n = l->topic_count < LOGFILTER_POSITIONS ? l->topic_count : LOGFILTER_POSITIONS;
+    for (size_t i = 0; i < n; i++)
+        memcpy(topics[i], l->topics[i].b, 32);
+    return logfilter_match(f, l->address.b, (const uint8_t(*)[32])topics, n);
+}
+
+bool logfilter_bloom_match(const struct logfilter *f, const struct bloom *bl)
+{
+    if (f->naddr) {
+        bool hit = false;
+        for (size_t i = 0; i < f->naddr && !hit; i++)
+            hit = bloom_test(bl, f->addrs[i], 20);
+        if (!hit)
+            return false;
+    }
+    for (size_t p = 0; p < f->npos; p++) {
+        if (f->pos[p].n == 0)
+            continue;
+        bool hit = false;
+        for (size_t i = 0; i < f->pos[p].n && !hit; i++)
+            hit = bloom_test(bl, f->pos[p].topics[i], 32);
+        if (!hit)
+            return false;
+    }
+    return true;
+}
+
+int logfilter_copy(struct logfilter *dst, const struct logfilter *src)
+{
+    memset(dst, 0, sizeof *dst);
+    if (src->naddr) {
+        dst->addrs = malloc(src->naddr * sizeof *dst->addrs);
+        if (!dst->addrs)
+            return ERR_NOMEM;
+        memcpy(dst->addrs, src->addrs, src->naddr * sizeof *dst->addrs);
+        dst->naddr = src->naddr;
+    }
+    dst->npos = src->npos;
+    for (size_t p = 0; p < src->npos; p++) {
+        size_t n = src->pos[p].n;
+        if (!n)
+            continue;
+        dst->pos[p].topics = malloc(n * sizeof *dst->pos[p].topics);
+        if (!dst->pos[p].topics) {
+            logfilter_free(dst);
+            return ERR_NOMEM;
+        }
+        memcpy(dst->pos[p].topics, src->pos[p].topics, n * sizeof *dst->pos[p].topics);
+        dst->pos[p].n = n;
+    }
+    return 0;
 }
 
 void logfilter_free(struct logfilter *f)

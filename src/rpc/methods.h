@@ -20,6 +20,15 @@ extern const struct rpc_namespace rpc_ns_net;
 extern const struct rpc_namespace rpc_ns_txpool;
 extern const struct rpc_namespace rpc_ns_web3;
 extern const struct rpc_namespace rpc_ns_test;     /* regtest only (regtest.c) */
+/* issue 5: wallet, signing, relayer, admin */
+extern const struct rpc_namespace rpc_ns_admin;
+extern const struct rpc_namespace rpc_ns_personal;
+extern const struct rpc_namespace rpc_ns_relay;
+/* end issue 5: wallet, signing, relayer, admin */
+
+/* issue 5: tribe */
+extern const struct rpc_namespace rpc_ns_tribe;
+/* end issue 5: tribe */
 
 /* Every namespace of every network, in the order `help` lists them
  * (rpc_ns_test is not in it). */

@@ -26,3 +26,23 @@ libspectrum_rpc_a_SOURCES += \
 	src/rpc/chain_events.c src/rpc/chain_events.h \
 	src/rpc/eth_methods.h src/rpc/eth_chain.c src/rpc/eth_state.c src/rpc/eth_tx.c \
 	src/rpc/txpool.c src/rpc/debug.c
+# Wallet, signing, relayer and admin (issue 5).
+libspectrum_rpc_a_SOURCES += \
+	src/rpc/ethmsg.c src/rpc/ethmsg.h \
+	src/rpc/enode.c src/rpc/enode.h \
+	src/rpc/proxytoken.c src/rpc/proxytoken.h \
+	src/rpc/personal.c src/rpc/eth_sign.c src/rpc/admin.c \
+	src/rpc/relay.c src/rpc/relay.h
+# Tribe namespace and debug tracing (issue 5).
+libspectrum_rpc_a_SOURCES += \
+	src/rpc/tribe.c src/rpc/trace.c src/rpc/trace.h
+# Logs, filters and subscription events (issue 5).
+libspectrum_rpc_a_SOURCES += \
+	src/rpc/logquery.c src/rpc/logquery.h \
+	src/rpc/filters.c src/rpc/filters.h \
+	src/rpc/eth_logs.c
+# Execution and storage (issue 5): eth_call / eth_estimateGas on callexec,
+# storage and proofs, block contents by index, protocol and sync status.
+libspectrum_rpc_a_SOURCES += \
+	src/rpc/callexec.c src/rpc/callexec.h \
+	src/rpc/eth_call.c src/rpc/eth_proof.c src/rpc/eth_index.c src/rpc/eth_sync.c

@@ -8,6 +8,14 @@ const struct rpc_namespace *const rpc_namespaces[] = {
     &rpc_ns_net,
     &rpc_ns_txpool,
     &rpc_ns_web3,
+    /* issue 5: wallet, signing, relayer, admin */
+    &rpc_ns_admin,
+    &rpc_ns_personal,
+    &rpc_ns_relay,
+    /* end issue 5: wallet, signing, relayer, admin */
+    /* issue 5: tribe */
+    &rpc_ns_tribe,
+    /* end issue 5: tribe */
 };
 
 const size_t rpc_namespaces_count = RPC_COUNT(rpc_namespaces);

@@ -47,6 +47,7 @@
 #include "rpc/addr.h"
 #include "rpc/auth.h"
 #include "rpc/dispatch.h"
+#include "rpc/filters.h"
 #include "rpc/job.h"
 #include "rpc/methods.h"
 #include "rpc/options.h"
@@ -538,6 +539,8 @@ int rpc_server_start(struct event_base *base, const struct rpc_config *cfg,
     s->env.stop_arg = info->stop_arg;
     s->env.chain = info->chain;
     s->env.wallet = info->wallet;
+    if ((rc = rpc_filters_new(&s->env.filters)))
+        goto fail;
 
     rc = rpc_host_init(&s->host, base, &s->env, s->cfg.threads, s->cfg.max_batch,
                        s->cfg.timeout);
@@ -588,6 +591,8 @@ void rpc_server_stop(struct rpc_server *s)
     rpc_ws_stop(s->ws);
     s->ws = NULL;
     s->env.ws = NULL;
+    rpc_filters_free(s->env.filters); /* no handler runs any more */
+    s->env.filters = NULL;
     while (s->delayed) {
         struct delayed *d = s->delayed;
         delayed_unlink(s, d);
@@ -607,6 +612,11 @@ void rpc_server_stop(struct rpc_server *s)
     rpc_registry_free(s->registry);
     log_info("RPC server stopped");
     free(s);
+}
+
+struct rpc_filters *rpc_server_filters(const struct rpc_server *s)
+{
+    return s ? s->env.filters : NULL;
 }
 
 int rpc_server_publish(struct rpc_server *s, enum rpc_sub_kind kind, json_t *payload)

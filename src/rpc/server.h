@@ -73,6 +73,11 @@ void rpc_server_stop(struct rpc_server *s);
  * server runs: publishers stop before rpc_server_stop (node_stop's order). */
 int rpc_server_publish(struct rpc_server *s, enum rpc_sub_kind kind, json_t *payload);
 
+/* The server's filter store (eth_newFilter and friends; rpc/filters.h), for
+ * the chain event publisher; NULL when s is NULL. Thread: any, while the
+ * server runs. */
+struct rpc_filters *rpc_server_filters(const struct rpc_server *s);
+
 /* True when events published to s can reach anyone (a WebSocket server
  * runs), so a publisher can skip building them. NULL gives false.
  * Thread: any, while the server runs. */

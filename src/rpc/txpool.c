@@ -1,12 +1,14 @@
 /*
  * txpool.c — the txpool_ namespace (geth's): how many transactions wait,
- * and which. The pool belongs to the chain thread, so both methods ask the
+ * and which. The pool belongs to the chain thread, so its methods ask the
  * chain service, which answers with counts or deep copies; the JSON is
  * built here, on the worker.
  *
  * txpool_content's shape is geth's: {"pending": {sender: {nonce: tx}},
  * "queued": {...}} with senders in EIP-55 case and nonces as decimal
  * strings, transactions as eth_getTransactionByHash shows pending ones.
+ * txpool_inspect has the same shape with geth's one-line text per
+ * transaction instead of the object.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -93,11 +95,77 @@ static json_t *content(const json_t *params, struct rpc_ctx *ctx)
     return pair(ctx, pending, queued);
 }
 
+/* ---- txpool_inspect ---------------------------------------------------------------- */
+
+/* geth's one-line summary of a transaction:
+ * "<to, EIP-55>: <value> wei + <gas> gas × <gasPrice> wei", or
+ * "contract creation: ..." (numbers in decimal). Returns a new string. */
+static json_t *inspect_line(const struct tx *tx)
+{
+    char to[ADDRESS_HEX_SIZE], value[U256_DEC_BUF], price[U256_DEC_BUF], line[320];
+    if (tx->has_to)
+        address_to_checksum_hex(&tx->to, to);
+    u256_to_dec(&tx->value, value);
+    u256_to_dec(&tx->gas_price, price);
+    snprintf(line, sizeof line, "%s: %s wei + %" PRIu64 " gas \u00d7 %s wei",
+             tx->has_to ? to : "contract creation", value, tx->gas, price);
+    return json_string(line);
+}
+
+static int add_line(json_t *out, const struct chainsvc_pool_tx *t)
+{
+    char addr[ADDRESS_HEX_SIZE], nonce[24];
+    address_to_checksum_hex(&t->sender, addr);
+    snprintf(nonce, sizeof nonce, "%" PRIu64, t->tx.nonce);
+    json_t *acct = json_object_get(out, addr);
+    if (!acct) {
+        acct = json_object();
+        if (!acct || json_object_set_new(out, addr, acct))
+            return -1;
+    }
+    json_t *j = inspect_line(&t->tx);
+    return j && json_object_set_new(acct, nonce, j) == 0 ? 0 : -1;
+}
+
+static json_t *inspect(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 0, 0))
+        return NULL;
+    struct chainsvc *svc = rpc_chain(ctx);
+    if (!svc)
+        return NULL;
+    struct chainsvc_pool_tx *txs;
+    size_t n;
+    int rc = chainsvc_pool_content(svc, &txs, &n);
+    if (rc) {
+        rpc_fail_db(ctx, rc);
+        return NULL;
+    }
+    json_t *pending = json_object(), *queued = json_object();
+    bool ok = pending && queued;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = add_line(txs[i].pending ? pending : queued, &txs[i]) == 0;
+    chainsvc_pool_txs_free(txs, n);
+    if (!ok) {
+        json_decref(pending);
+        json_decref(queued);
+        return rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: out of memory");
+    }
+    return pair(ctx, pending, queued);
+}
+/* end txpool_inspect */
+
 static const struct rpc_method txpool_methods[] = {
     {.name = "txpool_content", .fn = content, .flags = 0,
      .summary = "Lists every pooled transaction, pending (executable now) and queued (after a "
                 "nonce gap), by sender (EIP-55) and nonce (decimal), as geth does.",
      .result = "{\"pending\": {sender: {nonce: tx}}, \"queued\": {...}}"},
+    /* txpool_inspect */
+    {.name = "txpool_inspect", .fn = inspect, .flags = 0,
+     .summary = "Summarizes every pooled transaction in one line, as geth does: \"<to>: <value> "
+                "wei + <gas> gas \u00d7 <gasPrice> wei\" (\"contract creation: ...\" without "
+                "a recipient; decimal numbers, EIP-55 addresses), by sender and nonce.",
+     .result = "{\"pending\": {sender: {nonce: \"line\"}}, \"queued\": {...}}"},
     {.name = "txpool_status", .fn = status, .flags = 0,
      .summary = "Returns how many transactions are pending and queued.",
      .result = "{\"pending\": \"0x..\", \"queued\": \"0x..\"} (quantities)"},

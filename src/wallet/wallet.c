@@ -384,8 +384,11 @@ static int lookup(struct wallet *w, const struct address *a, struct entry **out)
     return 0;
 }
 
-int wallet_unlock(struct wallet *w, const struct address *a, const char *passphrase,
-                  uint64_t seconds)
+/* Reads a's file and decrypts it with passphrase into sk (outside the
+ * lock), checking that the key is a's. Returns 0 or wallet_unlock's errors;
+ * sk is wiped on failure. */
+static int decrypt_account(struct wallet *w, const struct address *a, const char *passphrase,
+                           uint8_t sk[32])
 {
     char path[FS_PATH_MAX];
     struct entry *e;
@@ -403,10 +406,11 @@ int wallet_unlock(struct wallet *w, const struct address *a, const char *passphr
     if (rc != 0)
         return rc == ERR_NOMEM ? rc : err_wrap(ERR_IO, "wallet");
 
-    uint8_t sk[32];
     const char *pw = passphrase ? passphrase : "";
     rc = keystore_decrypt(text, len, pw, strlen(pw), sk);
     free(text);
+    if (rc != 0)
+        OPENSSL_cleanse(sk, 32);
     if (rc == ERR_CRYPTO)
         return err_set(ERR_INVAL, BAD_PASSWORD);
     if (rc == ERR_NOMEM)
@@ -418,18 +422,29 @@ int wallet_unlock(struct wallet *w, const struct address *a, const char *passphr
     uint8_t pub[64];
     struct address got;
     if (ecdsa_pubkey(sk, pub) != 0) {
-        OPENSSL_cleanse(sk, sizeof sk);
+        OPENSSL_cleanse(sk, 32);
         return err_set(ERR_INVAL, "wallet: key file %s holds an invalid key", path);
     }
     ecdsa_pub_to_address(pub, got.b);
     if (!address_eq(&got, a)) {
-        OPENSSL_cleanse(sk, sizeof sk);
+        OPENSSL_cleanse(sk, 32);
         char have[ADDRESS_HEX_SIZE], want[ADDRESS_HEX_SIZE];
         address_to_hex(&got, have);
         address_to_hex(a, want);
         return err_set(ERR_INVAL, "key content mismatch: have account %s, want %s", have, want);
     }
+    return 0;
+}
 
+int wallet_unlock(struct wallet *w, const struct address *a, const char *passphrase,
+                  uint64_t seconds)
+{
+    uint8_t sk[32];
+    int rc = decrypt_account(w, a, passphrase, sk);
+    if (rc != 0)
+        return rc;
+
+    struct entry *e;
     uint8_t *key = malloc(32);
     if (!key) {
         OPENSSL_cleanse(sk, sizeof sk);
@@ -522,4 +537,48 @@ int wallet_sign_hash(struct wallet *w, const struct address *a, const uint8_t ha
     if (rc == 0)
         sig[64] += 27;
     return rc;
+}
+
+/* ---- one-use keys ------------------------------------------------------------- */
+
+struct wallet_key {
+    uint8_t sk[32];
+};
+
+int wallet_key_decrypt(struct wallet *w, const struct address *a, const char *passphrase,
+                       struct wallet_key **out)
+{
+    *out = NULL;
+    struct wallet_key *k = malloc(sizeof *k);
+    if (!k)
+        return err_set(ERR_NOMEM, "wallet");
+    int rc = decrypt_account(w, a, passphrase, k->sk);
+    if (rc != 0) {
+        OPENSSL_cleanse(k, sizeof *k);
+        free(k);
+        return rc;
+    }
+    *out = k;
+    return 0;
+}
+
+int wallet_key_sign_tx(const struct wallet_key *k, struct tx *tx, uint64_t chain_id)
+{
+    return tx_sign(tx, k->sk, chain_id);
+}
+
+int wallet_key_sign_hash(const struct wallet_key *k, const uint8_t hash[32], uint8_t sig[65])
+{
+    int rc = ecdsa_sign(hash, k->sk, sig);
+    if (rc == 0)
+        sig[64] += 27;
+    return rc;
+}
+
+void wallet_key_free(struct wallet_key *k)
+{
+    if (!k)
+        return;
+    OPENSSL_cleanse(k, sizeof *k);
+    free(k);
 }

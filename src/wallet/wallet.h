@@ -83,4 +83,22 @@ int wallet_sign_tx(struct wallet *w, const struct address *a, struct tx *tx, uin
 int wallet_sign_hash(struct wallet *w, const struct address *a, const uint8_t hash[32],
                      uint8_t sig[65]);
 
+/*
+ * One-use keys: personal_sendTransaction and personal_sign take the
+ * passphrase with the call and must not unlock the account for anyone
+ * else. wallet_key_decrypt decrypts a's file (slow: scrypt) into a key held
+ * by the caller alone, which never joins the unlocked set; the caller signs
+ * with it, possibly on another thread, and frees it (wiped) at once.
+ * wallet_key_decrypt returns 0 or wallet_unlock's errors (ERR_NOTFOUND,
+ * ERR_INVAL "could not decrypt key with given password", ERR_IO, ERR_NOMEM).
+ * Out: *out (wallet_key_free). The signers return as wallet_sign_tx /
+ * wallet_sign_hash (V in {27, 28}) without the account errors.
+ */
+struct wallet_key;
+int wallet_key_decrypt(struct wallet *w, const struct address *a, const char *passphrase,
+                       struct wallet_key **out);
+int wallet_key_sign_tx(const struct wallet_key *k, struct tx *tx, uint64_t chain_id);
+int wallet_key_sign_hash(const struct wallet_key *k, const uint8_t hash[32], uint8_t sig[65]);
+void wallet_key_free(struct wallet_key *k);
+
 #endif

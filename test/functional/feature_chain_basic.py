@@ -24,7 +24,6 @@ from test_framework.util import (assert_equal, assert_greater_than, assert_in,
                                  assert_raises_rpc_error, assert_true, wait_until)
 
 ZERO_HASH = "0x" + "00" * 32
-DEFAULT_GAS = 90000        # eth_sendTransaction's default (geth's)
 
 
 class ChainBasicTest(SpectrumTestFramework):
@@ -157,7 +156,7 @@ class ChainBasicTest(SpectrumTestFramework):
         assert_equal((tx["from"].lower(), tx["to"].lower()), (frm, to))
         assert_equal(u(tx["value"]), value)
         assert_equal(u(tx["nonce"]), nonce0)
-        assert_equal(u(tx["gas"]), DEFAULT_GAS, "default gas")
+        assert_equal(u(tx["gas"]), TRANSFER_GAS, "no gas given: estimated, as geth does")
         assert_equal(u(tx["gasPrice"]), price, "default gas price")
         assert_equal(tx["input"], "0x")
         # EIP-155 signature for the regtest chain: v = chainId * 2 + 35/36.

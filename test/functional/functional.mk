@@ -18,3 +18,12 @@ EXTRA_DIST += test/functional/run_functional.sh test/functional/test_runner.py \
 	test/functional/test_framework/rlp.py \
 	test/functional/test_framework/keccak.py \
 	test/functional/test_framework/chain.py
+# Wallet, signing, relayer, admin (issue 5).
+EXTRA_DIST += test/functional/rpc_personal.py test/functional/rpc_relay.py \
+	test/functional/rpc_admin.py
+# Logs, filters and subscriptions (issue 5).
+EXTRA_DIST += test/functional/rpc_logs.py
+# eth_call, eth_estimateGas, storage, proofs, block contents by index (issue 5).
+EXTRA_DIST += test/functional/rpc_call.py
+# tribe_ namespace and debug tracing (issue 5).
+EXTRA_DIST += test/functional/rpc_tribe.py test/functional/rpc_debug.py

@@ -117,7 +117,7 @@ class RpcAuthTest(SpectrumTestFramework):
         status, _, body = self.status([req("net_version"), req("uptime", id=2)])
         assert_equal(status, 200)
         assert_equal(len(json.loads(body)), 2)
-        status, _, body = self.status(req("admin_peers"))
+        status, _, body = self.status(req("admin_nosuchmethod"))
         assert_equal(json.loads(body)["error"]["code"], -32601, "authenticated: honest -32601")
 
     def test_wrong_credentials(self):

@@ -18,3 +18,31 @@ test_unit_test_rpc_auth_LDADD = $(UNIT_LIBS)
 test_unit_test_rpc_pool_SOURCES = test/unit/test_rpc_pool.c
 test_unit_test_rpc_pool_CFLAGS = $(RPC_UNIT_CFLAGS)
 test_unit_test_rpc_pool_LDADD = $(UNIT_LIBS)
+# personal_, eth_sign, admin_, relay_: signed messages, one-use keys, enode
+# URLs, ProxyToken hashing (issue 5).
+check_PROGRAMS += test/unit/test_rpc_personal
+TESTS += test/unit/test_rpc_personal
+test_unit_test_rpc_personal_SOURCES = test/unit/test_rpc_personal.c
+test_unit_test_rpc_personal_CFLAGS = $(RPC_UNIT_CFLAGS)
+test_unit_test_rpc_personal_LDADD = $(UNIT_LIBS)
+# Polled filters, log queries and their live matching (rpc/filters.h, rpc/logquery.h).
+check_PROGRAMS += test/unit/test_rpc_filters
+TESTS += test/unit/test_rpc_filters
+test_unit_test_rpc_filters_SOURCES = test/unit/test_rpc_filters.c
+test_unit_test_rpc_filters_CFLAGS = $(RPC_UNIT_CFLAGS)
+test_unit_test_rpc_filters_LDADD = $(UNIT_LIBS)
+# eth_call, eth_estimateGas, storage and proofs (rpc/callexec.h, eth_proof.c):
+# the call object, state overrides and their effect on a state, revert
+# reasons and error replies, storage keys.
+check_PROGRAMS += test/unit/test_rpc_call
+TESTS += test/unit/test_rpc_call
+test_unit_test_rpc_call_SOURCES = test/unit/test_rpc_call.c
+test_unit_test_rpc_call_CFLAGS = $(RPC_UNIT_CFLAGS)
+test_unit_test_rpc_call_LDADD = $(UNIT_LIBS)
+# debug_trace*'s struct logger over the EVM's callback tracer (rpc/trace.h),
+# driven by hand-assembled programs on the EVM test harness.
+check_PROGRAMS += test/unit/test_rpc_trace
+TESTS += test/unit/test_rpc_trace
+test_unit_test_rpc_trace_SOURCES = test/unit/test_rpc_trace.c $(EVM_HARNESS)
+test_unit_test_rpc_trace_CFLAGS = $(RPC_UNIT_CFLAGS)
+test_unit_test_rpc_trace_LDADD = $(UNIT_LIBS)
