@@ -9,6 +9,8 @@
 #   4. test/functional/test_runner.py: every functional test
 #   5. generated files rebuild identically (regtest genesis, contract
 #      artifacts); contract tests (node --test)
+#   6. contrib/interop.sh: ethers, web3.js, solc and hardhat from npm against
+#      regtest nodes (node --test), counted test by test
 # The last line is "N passed, M failed", counting test programs and scripts
 # (a step that cannot run at all counts as one failure). Exit code 0 only
 # when nothing failed.
@@ -119,6 +121,25 @@ if [ -n "$ct_pass" ] && [ -n "$ct_fail" ]; then
     [ "$ct_rc" -ne 0 ] && [ "$ct_fail" -eq 0 ] && failed=$((failed + 1))
 else
     echo "test.sh: the contract tests did not run"
+    failed=$((failed + 1))
+fi
+
+# ---- 6. interop -------------------------------------------------------------
+# Real Ethereum tools against regtest nodes of this build (test/interop).
+echo "test.sh: contrib/interop.sh"
+io_out=$(mktemp)
+BUILD_DIR="$builddir" contrib/interop.sh 2>&1 | tee "$io_out"
+io_rc=${PIPESTATUS[0]}
+last=$(tail -n 1 "$io_out")
+rm -f "$io_out"
+if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+    if [ "$io_rc" -ne 0 ] && [ "${BASH_REMATCH[2]}" -eq 0 ]; then
+        failed=$((failed + 1))
+    fi
+else
+    echo "test.sh: the interop tests did not finish"
     failed=$((failed + 1))
 fi
 
