@@ -27,5 +27,6 @@ void bench_trie(void);
 void bench_bn254(void);
 void bench_chain(void);
 void bench_txpool(void);
+void bench_import(void);
 
 #endif

@@ -38,5 +38,6 @@ int main(int argc, char **argv)
     bench_bn254();
     bench_chain();
     bench_txpool();
+    bench_import();
     return 0;
 }
