@@ -29,7 +29,6 @@
 #include "node/network.h"
 #include "rpc/chain_events.h"
 #include "rpc/options.h"
-#include "rpc/relay.h"
 #include "rpc/server.h"
 #include "storage/db.h"
 #include "util/args.h"
@@ -52,7 +51,8 @@ static void on_rpc_stop(void *arg)
     event_base_loopbreak(n->base);
 }
 
-static int start_rpc(struct node *n, const struct args *a)
+/* The JSON-RPC server; relayer: the -relayer account (NULL: none). */
+static int start_rpc(struct node *n, const struct args *a, const struct address *relayer)
 {
     struct rpc_config *cfg = malloc(sizeof *cfg);
     if (!cfg)
@@ -68,7 +68,10 @@ static int start_rpc(struct node *n, const struct args *a)
             .stop_arg = n,
             .chain = n->chain,
             .wallet = n->wallet,
+            .has_relayer = relayer != NULL,
         };
+        if (relayer)
+            info.relayer = *relayer;
         rc = rpc_server_start(n->base, cfg, &info, &n->rpc);
     }
     rpc_auth_wipe(&cfg->auth);
@@ -83,23 +86,23 @@ static void on_chain_event(void *arg, const struct chainsvc_event *ev)
     rpc_publish_chain_event(n->rpc, n->db, &n->params, ev);
 }
 
-/* The wallet, the node key, the genesis and the chain service. */
-static int start_chain(struct node *n, const struct args *a, const struct node_mining *mining)
+/* The wallet, the node key, the genesis and the chain service. Out:
+ * *has_relayer, and *relayer when true: the -relayer account, for the RPC
+ * server. */
+static int start_chain(struct node *n, const struct args *a, const struct node_mining *mining,
+                       struct address *relayer, bool *has_relayer)
 {
     bool regtest = n->params.network == CHAIN_REGTEST;
     int rc = node_open_wallet(n->paths.netdir, regtest, &n->wallet);
     if (rc)
         return rc;
-    /* -relayer: the account relay_transferProxy sends from (rpc/relay.h). */
-    struct address relayer;
-    bool has_relayer;
-    rc = node_relayer(a, regtest, n->wallet, &relayer, &has_relayer);
+    /* -relayer: the account relay_transferProxy sends from (rpc/relay.c). */
+    rc = node_relayer(a, regtest, n->wallet, relayer, has_relayer);
     if (rc)
         return rc;
-    rpc_relay_set_account(has_relayer ? &relayer : NULL);
-    if (has_relayer) {
+    if (*has_relayer) {
         char hex[ADDRESS_HEX_SIZE];
-        address_to_checksum_hex(&relayer, hex);
+        address_to_checksum_hex(relayer, hex);
         log_info("Relayer: %s sends relay_transferProxy transactions", hex);
     }
 
@@ -181,7 +184,9 @@ int node_start(struct node *n, const struct args *a)
         return err_wrap(rc, "cannot open the database %s", path);
     log_info("Opened database %s", path);
 
-    rc = start_chain(n, a, &mining);
+    struct address relayer;
+    bool has_relayer = false;
+    rc = start_chain(n, a, &mining, &relayer, &has_relayer);
     if (rc)
         return rc;
 
@@ -198,7 +203,7 @@ int node_start(struct node *n, const struct args *a)
     }
     signal(SIGPIPE, SIG_IGN);
 
-    rc = start_rpc(n, a);
+    rc = start_rpc(n, a, has_relayer ? &relayer : NULL);
     if (rc)
         return rc;
     chainsvc_set_event_fn(n->chain, on_chain_event, n);

@@ -41,7 +41,7 @@ int node_load_nodekey(const struct args *a, const char *netdir, bool regtest, ui
  */
 int node_open_wallet(const char *netdir, bool regtest, struct wallet **out);
 
-/* ---- -relayer (delegated gas payment, rpc/relay.h) ---- */
+/* ---- -relayer (delegated gas payment, rpc/relay.c) ---- */
 struct address;
 
 /* Registers -relayer (foreign: as in args_register_foreign). Returns as

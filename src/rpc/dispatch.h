@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "primitives/address.h"
 #include "util/bytes.h"
 
 /* JSON-RPC 2.0 and geth error codes. */
@@ -95,6 +96,12 @@ struct rpc_env {
     /* The eth_newFilter family's store (filters.h: thread-safe), owned by
      * the server; the chain event publisher feeds it. */
     struct rpc_filters *filters;
+    /* The account relay_transferProxy sends from and pays the gas with
+     * (-relayer, node/keys.h: an account of the wallet, which must be
+     * unlocked when relaying). has_relayer false: none, and relaying
+     * answers -32000 "no relayer account ...". */
+    bool has_relayer;
+    struct address relayer;
 };
 
 /* After-reply actions a handler may ask for (rpc_ctx.after). */

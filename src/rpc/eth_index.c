@@ -55,7 +55,16 @@ static int block_arg(struct rpc_ctx *ctx, const json_t *params, bool by_hash,
     return rpc_param_hash(ctx, params, 0, &ref->hash);
 }
 
-static json_t *tx_count(const json_t *params, struct rpc_ctx *ctx, bool by_hash)
+/* What a count method counts in the block body. */
+enum body_count {
+    COUNT_TXS,
+    COUNT_UNCLES,
+};
+
+/* eth_getBlockTransactionCountBy* and eth_getUncleCountBy*: the count as
+ * a quantity, null for an unknown block. */
+static json_t *body_count(const json_t *params, struct rpc_ctx *ctx, bool by_hash,
+                          enum body_count what)
 {
     struct rpc_block_ref ref;
     if (rpc_params_count(ctx, params, 1, 1) || block_arg(ctx, params, by_hash, &ref))
@@ -66,19 +75,19 @@ static json_t *tx_count(const json_t *params, struct rpc_ctx *ctx, bool by_hash)
     int r = read_body(ctx, &ref, &hash, &number, &body);
     if (r)
         return r < 0 ? NULL : json_null();
-    json_t *out = rpc_json_quantity(body.tx_count);
+    json_t *out = rpc_json_quantity(what == COUNT_TXS ? body.tx_count : body.uncle_count);
     block_body_free(&body);
     return out ? out : rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: out of memory");
 }
 
 json_t *rpc_eth_get_block_tx_count_by_hash(const json_t *params, struct rpc_ctx *ctx)
 {
-    return tx_count(params, ctx, true);
+    return body_count(params, ctx, true, COUNT_TXS);
 }
 
 json_t *rpc_eth_get_block_tx_count_by_number(const json_t *params, struct rpc_ctx *ctx)
 {
-    return tx_count(params, ctx, false);
+    return body_count(params, ctx, false, COUNT_TXS);
 }
 
 static json_t *tx_by_index(const json_t *params, struct rpc_ctx *ctx, bool by_hash)
@@ -124,28 +133,12 @@ json_t *rpc_eth_get_tx_by_block_number_and_index(const json_t *params, struct rp
     return tx_by_index(params, ctx, false);
 }
 
-static json_t *uncle_count(const json_t *params, struct rpc_ctx *ctx, bool by_hash)
-{
-    struct rpc_block_ref ref;
-    if (rpc_params_count(ctx, params, 1, 1) || block_arg(ctx, params, by_hash, &ref))
-        return NULL;
-    struct hash32 hash;
-    uint64_t number;
-    struct block_body body;
-    int r = read_body(ctx, &ref, &hash, &number, &body);
-    if (r)
-        return r < 0 ? NULL : json_null();
-    json_t *out = rpc_json_quantity(body.uncle_count);
-    block_body_free(&body);
-    return out ? out : rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: out of memory");
-}
-
 json_t *rpc_eth_get_uncle_count_by_hash(const json_t *params, struct rpc_ctx *ctx)
 {
-    return uncle_count(params, ctx, true);
+    return body_count(params, ctx, true, COUNT_UNCLES);
 }
 
 json_t *rpc_eth_get_uncle_count_by_number(const json_t *params, struct rpc_ctx *ctx)
 {
-    return uncle_count(params, ctx, false);
+    return body_count(params, ctx, false, COUNT_UNCLES);
 }

@@ -32,7 +32,7 @@ libspectrum_rpc_a_SOURCES += \
 	src/rpc/enode.c src/rpc/enode.h \
 	src/rpc/proxytoken.c src/rpc/proxytoken.h \
 	src/rpc/personal.c src/rpc/eth_sign.c src/rpc/admin.c \
-	src/rpc/relay.c src/rpc/relay.h
+	src/rpc/relay.c
 # Tribe namespace and debug tracing (issue 5).
 libspectrum_rpc_a_SOURCES += \
 	src/rpc/tribe.c src/rpc/trace.c src/rpc/trace.h

@@ -5,8 +5,8 @@
  *
  * A holder who owns no SMT signs (token, from, to, value, fee, nonce); the
  * node checks the authorization and sends transferProxy from its relayer
- * account (-relayer), which pays the gas in SMT and receives `fee` in the
- * token:
+ * account (-relayer, rpc_env.relayer), which pays the gas in SMT and
+ * receives `fee` in the token:
  *
  *   relay_proxyHash(token, from, to, value, fee)   -> {hash, digest, nonce}
  *   (holder) personal_sign(hash, from, pw) or eth_sign(from, hash) -> signature
@@ -28,8 +28,6 @@
  * It is held while the chain thread works (with -automine, the block too):
  * relaying is one transaction at a time by design.
  */
-#include "rpc/relay.h"
-
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,26 +49,7 @@
  * refunded. */
 #define RELAY_GAS 200000u
 
-static struct {
-    bool set;
-    struct address addr;
-} relayer;
-
 static pthread_mutex_t relay_mu = PTHREAD_MUTEX_INITIALIZER;
-
-void rpc_relay_set_account(const struct address *a)
-{
-    relayer.set = a != NULL;
-    if (a)
-        relayer.addr = *a;
-}
-
-bool rpc_relay_account(struct address *out)
-{
-    if (relayer.set)
-        *out = relayer.addr;
-    return relayer.set;
-}
 
 /* ---- arguments ----------------------------------------------------------------- */
 
@@ -189,15 +168,16 @@ static json_t *proxy_hash(const json_t *params, struct rpc_ctx *ctx)
 
 /* ---- relay_transferProxy ------------------------------------------------------------ */
 
-/* The relayer account, unlocked. Returns 0 or -1. */
+/* The relayer account (rpc_env.relayer), unlocked. Returns 0 or -1. */
 static int need_relayer(struct rpc_ctx *ctx, struct address *out)
 {
     struct wallet *w = ctx->env->wallet;
-    if (!rpc_relay_account(out) || !w) {
+    if (!ctx->env->has_relayer || !w) {
         rpc_fail(ctx, RPC_SERVER_ERROR, "no relayer account: start spectrumd with "
                  "-relayer=<address of a wallet account>");
         return -1;
     }
+    *out = ctx->env->relayer;
     if (!wallet_has(w, out)) {
         fail_hex(ctx, "relayer account %s is not in the wallet", out);
         return -1;

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "primitives/address.h"
 #include "rpc/ws.h"
 
 struct chainsvc;
@@ -47,6 +48,10 @@ struct rpc_node_info {
     void *stop_arg;
     struct chainsvc *chain;         /* may be NULL; must outlive the server */
     struct wallet *wallet;          /* may be NULL; must outlive the server */
+    /* The relayer account (rpc_env.relayer; relay.c); none without
+     * has_relayer. */
+    bool has_relayer;
+    struct address relayer;
 };
 
 /* Starts whatever cfg enables (nothing when both -norpc and -nows: *out is

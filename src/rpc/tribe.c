@@ -142,6 +142,20 @@ static void word_address(const uint8_t *w, struct address *a)
     memcpy(a->b, w + 12, ADDRESS_LEN);
 }
 
+/* An address as an ABI word at out (32 bytes). */
+static void put_address_word(uint8_t *out, const struct address *a)
+{
+    memset(out, 0, 12);
+    memcpy(out + 12, a->b, ADDRESS_LEN);
+}
+
+/* A uint8 as an ABI word at out (32 bytes). */
+static void put_uint8_word(uint8_t *out, uint8_t v)
+{
+    memset(out, 0, 31);
+    out[31] = v;
+}
+
 /* JSON array of the addresses of an ABI address[] (NULL on OOM). */
 static json_t *addresses_json(const uint8_t *items, size_t n)
 {
@@ -243,17 +257,32 @@ static int view_call(struct rpc_ctx *ctx, struct view *v, const struct address *
     return 0;
 }
 
-/* A no-argument view returning one uint (as uint64; ERR_RANGE above). */
-static int view_u64(struct rpc_ctx *ctx, struct view *v, const struct address *to,
-                    const uint8_t sel[4], uint64_t *out)
+/* The first output word of the no-argument view `sel` of `to`. Returns 0,
+ * 1 (the output is shorter than a word: nothing is set, no error) or -1
+ * (error set). */
+static int view_word(struct rpc_ctx *ctx, struct view *v, const struct address *to,
+                     const uint8_t sel[4], uint8_t word[32])
 {
     struct abi_out o;
     if (view_call(ctx, v, to, sel, 4, &o))
         return -1;
     const uint8_t *w;
-    bool ok = abi_head(&o, 0, &w) && word_u64(w, out);
+    bool ok = abi_head(&o, 0, &w);
+    if (ok)
+        memcpy(word, w, 32);
     free((void *)o.d);
-    if (!ok) {
+    return ok ? 0 : 1;
+}
+
+/* A no-argument view returning one uint (as uint64; ERR_RANGE above). */
+static int view_u64(struct rpc_ctx *ctx, struct view *v, const struct address *to,
+                    const uint8_t sel[4], uint64_t *out)
+{
+    uint8_t w[32];
+    int r = view_word(ctx, v, to, sel, w);
+    if (r < 0)
+        return -1;
+    if (r || !word_u64(w, out)) {
         rpc_fail(ctx, RPC_SERVER_ERROR, "system read %02x%02x%02x%02x: not a uint64", sel[0],
                  sel[1], sel[2], sel[3]);
         return -1;
@@ -411,21 +440,31 @@ static const char *node_level(struct rpc_ctx *ctx, struct view *v, const struct 
     return vol ? LEVEL_VOLUNTEER : LEVEL_NONE;
 }
 
-static json_t *signers_json(const struct chief_status *cs)
+/* A JSON array of {address, <key>} objects for the ABI address[] items (n
+ * of them) and the ABI uint[] values beside it: value i is item i's (as
+ * Go's big.Int.Int64()), 0 past the end of values (nvalues of them). NULL
+ * on OOM. */
+static json_t *scored_json(const uint8_t *items, size_t n, const char *key,
+                           const uint8_t *values, size_t nvalues)
 {
     json_t *arr = json_array();
-    for (size_t i = 0; arr && i < cs->nsigners; i++) {
+    for (size_t i = 0; arr && i < n; i++) {
         struct address a;
-        word_address(cs->signers + 32 * i, &a);
-        int64_t score = i < cs->nscores ? word_i64(cs->scores + 32 * i) : 0;
-        json_t *o = json_pack("{s:o,s:I}", "address", rpc_json_address(&a), "score",
-                              (json_int_t)score);
+        word_address(items + 32 * i, &a);
+        int64_t value = i < nvalues ? word_i64(values + 32 * i) : 0;
+        json_t *o = json_pack("{s:o,s:I}", "address", rpc_json_address(&a), key,
+                              (json_int_t)value);
         if (!o || json_array_append_new(arr, o)) {
             json_decref(arr);
             return NULL;
         }
     }
     return arr;
+}
+
+static json_t *signers_json(const struct chief_status *cs)
+{
+    return scored_json(cs->signers, cs->nsigners, "score", cs->scores, cs->nscores);
 }
 
 static json_t *oom(struct rpc_ctx *ctx)
@@ -439,86 +478,88 @@ static json_t *opt_number(bool present, uint64_t v)
     return present ? json_integer((json_int_t)v) : json_null();
 }
 
-static json_t *get_status(const json_t *params, struct rpc_ctx *ctx)
-{
+/* What the readers of the chief's status work on: the view at the block and
+ * the status of the chief in force there. */
+struct chief_read {
     struct view v;
-    if (rpc_params_count(ctx, params, 0, 1) || view_open(ctx, params, 0, &v))
-        return NULL;
     struct chief_status cs;
-    json_t *out = NULL;
-    if (chief_status_load(ctx, &v, &cs) == 0) {
-        const char *level = node_level(ctx, &v, &cs);
-        if (level) {
-            out = json_pack("{s:o,s:o,s:s,s:I,s:o,s:o,s:o,s:s}", "signers", signers_json(&cs),
-                            "leaders",
-                            cs.has_leaders ? addresses_json(cs.leaders, cs.nleaders)
-                                           : json_null(),
-                            "signerLevel", level, "number", (json_int_t)cs.number, "epoch",
-                            opt_number(cs.has_limits, cs.epoch), "leaderLimit",
-                            opt_number(cs.has_leaders, cs.leader_limit), "signerLimit",
-                            opt_number(cs.has_limits, cs.signer_limit), "version",
-                            chief_version_name(cs.ci->version));
-            if (!out)
-                oom(ctx);
-        }
-        chief_status_free(&cs);
-    }
+};
+
+/* Loads the chief's status at r->v, which is open. Returns 0, or -1 (error
+ * set) with r->v closed. */
+static int chief_read_load(struct rpc_ctx *ctx, struct chief_read *r)
+{
+    if (chief_status_load(ctx, &r->v, &r->cs) == 0)
+        return 0;
+    view_close(&r->v);
+    return -1;
+}
+
+/* Opens the view of block params[idx] (view_open) and loads the chief's
+ * status there. Returns 0 (release with chief_read_close), or -1 (error
+ * set; nothing to release). */
+static int chief_read_open(struct rpc_ctx *ctx, const json_t *params, size_t idx,
+                           struct chief_read *r)
+{
+    if (view_open(ctx, params, idx, &r->v))
+        return -1;
+    return chief_read_load(ctx, r);
+}
+
+/* Releases r and returns out, a reader's result: NULL with an error set is
+ * that error, NULL without one is out of memory. */
+static json_t *chief_read_close(struct rpc_ctx *ctx, struct chief_read *r, json_t *out)
+{
+    chief_status_free(&r->cs);
+    view_close(&r->v);
     if (!out && !ctx->err.code)
         oom(ctx);
-    view_close(&v);
     return out;
+}
+
+static json_t *get_status(const json_t *params, struct rpc_ctx *ctx)
+{
+    struct chief_read r;
+    if (rpc_params_count(ctx, params, 0, 1) || chief_read_open(ctx, params, 0, &r))
+        return NULL;
+    const struct chief_status *cs = &r.cs;
+    const char *level = node_level(ctx, &r.v, cs);
+    json_t *out = NULL;
+    if (level)
+        out = json_pack("{s:o,s:o,s:s,s:I,s:o,s:o,s:o,s:s}", "signers", signers_json(cs),
+                        "leaders",
+                        cs->has_leaders ? addresses_json(cs->leaders, cs->nleaders) : json_null(),
+                        "signerLevel", level, "number", (json_int_t)cs->number, "epoch",
+                        opt_number(cs->has_limits, cs->epoch), "leaderLimit",
+                        opt_number(cs->has_leaders, cs->leader_limit), "signerLimit",
+                        opt_number(cs->has_limits, cs->signer_limit), "version",
+                        chief_version_name(cs->ci->version));
+    return chief_read_close(ctx, &r, out);
 }
 
 static json_t *get_signers(const json_t *params, struct rpc_ctx *ctx)
 {
-    struct view v;
-    if (rpc_params_count(ctx, params, 0, 1) || view_open(ctx, params, 0, &v))
+    struct chief_read r;
+    if (rpc_params_count(ctx, params, 0, 1) || chief_read_open(ctx, params, 0, &r))
         return NULL;
-    struct chief_status cs;
-    json_t *out = NULL;
-    if (chief_status_load(ctx, &v, &cs) == 0) {
-        out = signers_json(&cs);
-        if (!out)
-            oom(ctx);
-        chief_status_free(&cs);
-    }
-    view_close(&v);
-    return out;
+    return chief_read_close(ctx, &r, signers_json(&r.cs));
 }
 
 static json_t *get_volunteers(const json_t *params, struct rpc_ctx *ctx)
 {
-    struct view v;
-    if (rpc_params_count(ctx, params, 0, 1) || view_open(ctx, params, 0, &v))
+    struct chief_read r;
+    if (rpc_params_count(ctx, params, 0, 1) || chief_read_open(ctx, params, 0, &r))
         return NULL;
-    struct chief_status cs;
+    struct abi_out raw;
+    const uint8_t *items, *weights;
+    size_t n;
     json_t *out = NULL;
-    if (chief_status_load(ctx, &v, &cs) == 0) {
-        struct abi_out raw;
-        const uint8_t *items, *weights;
-        size_t n;
-        if (chief_volunteers(ctx, &v, &cs, &raw, &items, &n, &weights) == 0) {
-            json_t *arr = json_array();
-            for (size_t i = 0; arr && i < n; i++) {
-                struct address a;
-                word_address(items + 32 * i, &a);
-                json_t *o = json_pack("{s:o,s:I}", "address", rpc_json_address(&a), "weight",
-                                      (json_int_t)(weights ? word_i64(weights + 32 * i) : 0));
-                if (!o || json_array_append_new(arr, o)) {
-                    json_decref(arr);
-                    arr = NULL;
-                }
-            }
-            out = arr ? json_pack("{s:I,s:o}", "length", (json_int_t)n, "volunteers", arr)
-                      : NULL;
-            if (!out)
-                oom(ctx);
-            free((void *)raw.d);
-        }
-        chief_status_free(&cs);
+    if (chief_volunteers(ctx, &r.v, &r.cs, &raw, &items, &n, &weights) == 0) {
+        json_t *arr = scored_json(items, n, "weight", weights, weights ? n : 0);
+        out = arr ? json_pack("{s:I,s:o}", "length", (json_int_t)n, "volunteers", arr) : NULL;
+        free((void *)raw.d);
     }
-    view_close(&v);
-    return out;
+    return chief_read_close(ctx, &r, out);
 }
 
 static json_t *get_sinners(const json_t *params, struct rpc_ctx *ctx)
@@ -529,19 +570,11 @@ static json_t *get_sinners(const json_t *params, struct rpc_ctx *ctx)
     if (rpc_params_count(ctx, params, 0, 1) ||
         (rpc_param_present(params, 0) && rpc_param_hash(ctx, params, 0, &unused)))
         return NULL;
-    struct view v;
-    if (view_open(ctx, params, 1, &v)) /* index 1: never present, the head */
+    struct chief_read r;
+    if (chief_read_open(ctx, params, 1, &r)) /* index 1: never present, the head */
         return NULL;
-    struct chief_status cs;
-    json_t *out = NULL;
-    if (chief_status_load(ctx, &v, &cs) == 0) {
-        out = addresses_json(cs.black, cs.black ? cs.nblack : 0);
-        if (!out)
-            oom(ctx);
-        chief_status_free(&cs);
-    }
-    view_close(&v);
-    return out;
+    const struct chief_status *cs = &r.cs;
+    return chief_read_close(ctx, &r, addresses_json(cs->black, cs->black ? cs->nblack : 0));
 }
 
 /* ---- history and the node ---------------------------------------------------------- */
@@ -632,27 +665,26 @@ static json_t *get_miner(const json_t *params, struct rpc_ctx *ctx)
     if (rpc_params_count(ctx, params, 0, 1) ||
         (rpc_param_present(params, 0) && rpc_param_block_ref(ctx, params, 0, false, &unused)))
         return NULL;
-    struct view v;
-    if (view_open(ctx, params, 1, &v)) /* the head */
+    struct chief_read r;
+    if (view_open(ctx, params, 1, &r.v)) /* the head */
         return NULL;
+    /* the balance is read (and checked) before the chief's status */
     struct address me;
-    chainsvc_node_address(v.svc, &me);
+    chainsvc_node_address(r.v.svc, &me);
     u256 bal;
-    state_get_balance(v.sv.st, &me, &bal);
-    json_t *out = NULL;
-    struct chief_status cs;
-    if (rpc_state_view_check(ctx, &v.sv) == 0 && chief_status_load(ctx, &v, &cs) == 0) {
-        const char *level = node_level(ctx, &v, &cs);
-        if (level) {
-            out = json_pack("{s:o,s:o,s:s}", "address", rpc_json_address(&me), "balance",
-                            rpc_json_u256(&bal), "level", level);
-            if (!out)
-                oom(ctx);
-        }
-        chief_status_free(&cs);
+    state_get_balance(r.v.sv.st, &me, &bal);
+    if (rpc_state_view_check(ctx, &r.v.sv)) {
+        view_close(&r.v);
+        return NULL;
     }
-    view_close(&v);
-    return out;
+    if (chief_read_load(ctx, &r))
+        return NULL;
+    const char *level = node_level(ctx, &r.v, &r.cs);
+    json_t *out = NULL;
+    if (level)
+        out = json_pack("{s:o,s:o,s:s}", "address", rpc_json_address(&me), "balance",
+                        rpc_json_u256(&bal), "level", level);
+    return chief_read_close(ctx, &r, out);
 }
 
 /* ---- node signatures and the Anmap ------------------------------------------------- */
@@ -733,8 +765,7 @@ static json_t *bind_info(const json_t *params, struct rpc_ctx *ctx)
     } else {
         uint8_t in[4 + 32];
         memcpy(in, SEL_ANMAP_BIND_INFO, 4);
-        memset(in + 4, 0, 12);
-        memcpy(in + 16, addr.b, ADDRESS_LEN);
+        put_address_word(in + 4, &addr);
         struct abi_out o;
         if (view_call(ctx, &v, &p->anmap, in, sizeof in, &o) == 0) {
             const uint8_t *w = NULL, *items = NULL;
@@ -768,6 +799,17 @@ static int param_passphrase(struct rpc_ctx *ctx, const json_t *params, size_t id
         return -1;
     }
     return rpc_param_string(ctx, params, idx, PASSPHRASE_MAX, pw);
+}
+
+/* The arguments of the methods that send from a wallet account: `from`
+ * (param_from) and its passphrase, both required. Returns 0 or -1. */
+static int param_sender(struct rpc_ctx *ctx, const json_t *params, struct address *from,
+                        const char **pw)
+{
+    if (rpc_params_count(ctx, params, 0, 2) || param_from(ctx, params, 0, from) ||
+        param_passphrase(ctx, params, 1, pw))
+        return -1;
+    return 0;
 }
 
 static int sign_with_key(void *vk, struct tx *tx, uint64_t chain_id)
@@ -818,11 +860,13 @@ static json_t *send_from(struct rpc_ctx *ctx, struct chainsvc *svc, const struct
     return out ? out : oom(ctx);
 }
 
-/* The node address as an ABI word at out (32 bytes). */
-static void put_address_word(uint8_t *out, const struct address *a)
+/* The input of the call sel(node address) at in (4 + 32 bytes). */
+static void put_node_call(uint8_t *in, struct chainsvc *svc, const uint8_t sel[4])
 {
-    memset(out, 0, 12);
-    memcpy(out + 12, a->b, ADDRESS_LEN);
+    struct address node;
+    chainsvc_node_address(svc, &node);
+    memcpy(in, sel, 4);
+    put_address_word(in + 4, &node);
 }
 
 /* Anmap bind/unbindBySig(nodePub, v, r, s) from `from`. */
@@ -836,15 +880,11 @@ static json_t *anmap_send(struct rpc_ctx *ctx, struct chainsvc *svc, const struc
     uint8_t sig[65];
     if (node_sign_wallet(ctx, svc, from, sig))
         return NULL;
-    struct address node;
-    chainsvc_node_address(svc, &node);
     uint8_t in[4 + 4 * 32];
-    memcpy(in, sel, 4);
-    put_address_word(in + 4, &node);
-    memset(in + 36, 0, 32);
-    in[36 + 31] = (uint8_t)(sig[64] + 27);      /* v, as Spectrum's sigSplit */
-    memcpy(in + 68, sig, 32);                   /* r */
-    memcpy(in + 100, sig + 32, 32);             /* s */
+    put_node_call(in, svc, sel);
+    put_uint8_word(in + 36, (uint8_t)(sig[64] + 27));  /* v, as Spectrum's sigSplit */
+    memcpy(in + 68, sig, 32);                           /* r */
+    memcpy(in + 100, sig + 32, 32);                     /* s */
     u256 zero = u256_from_u64(0);
     return send_from(ctx, svc, from, pw, &p->anmap, &zero, in, sizeof in);
 }
@@ -853,8 +893,7 @@ static json_t *bind(const json_t *params, struct rpc_ctx *ctx)
 {
     struct address from;
     const char *pw;
-    if (rpc_params_count(ctx, params, 0, 2) || param_from(ctx, params, 0, &from) ||
-        param_passphrase(ctx, params, 1, &pw))
+    if (param_sender(ctx, params, &from, &pw))
         return NULL;
     struct chainsvc *svc = rpc_chain(ctx);
     return svc ? anmap_send(ctx, svc, &from, pw, SEL_ANMAP_BIND) : NULL;
@@ -893,39 +932,30 @@ static json_t *poc_deposit(const json_t *params, struct rpc_ctx *ctx)
 {
     struct address from;
     const char *pw;
-    if (rpc_params_count(ctx, params, 0, 2) || param_from(ctx, params, 0, &from) ||
-        param_passphrase(ctx, params, 1, &pw))
+    if (param_sender(ctx, params, &from, &pw))
         return NULL;
     struct view v;
     if (view_open(ctx, NULL, 0, &v))     /* the head */
         return NULL;
     /* value = minDepositAmount() at the head, as Spectrum's PocDeposit */
-    struct abi_out o;
-    u256 min;
-    int r = view_call(ctx, &v, &v.p->poc, SEL_POC_MIN_DEPOSIT, 4, &o);
-    if (r == 0) {
-        const uint8_t *w;
-        if (abi_head(&o, 0, &w)) {
-            u256_from_be(&min, w, 32);
-        } else {
-            rpc_fail(ctx, RPC_SERVER_ERROR, "system read: minDepositAmount output");
-            r = -1;
-        }
-        free((void *)o.d);
-    }
+    uint8_t w[32];
+    int r = view_word(ctx, &v, &v.p->poc, SEL_POC_MIN_DEPOSIT, w);
     struct chainsvc *svc = v.svc;
     view_close(&v);
+    if (r > 0)
+        rpc_fail(ctx, RPC_SERVER_ERROR, "system read: minDepositAmount output");
     if (r)
         return NULL;
+    u256 min;
+    u256_from_be(&min, w, 32);
     uint8_t sig[65];
     if (node_sign_wallet(ctx, svc, &from, sig))
         return NULL;
     uint8_t in[4 + 3 * 32];
     memcpy(in, SEL_POC_DEPOSIT, 4);
-    memcpy(in + 4, sig, 32);                    /* r */
-    memcpy(in + 36, sig + 32, 32);              /* s */
-    memset(in + 68, 0, 32);
-    in[68 + 31] = (uint8_t)(sig[64] + 27);      /* v */
+    memcpy(in + 4, sig, 32);                            /* r */
+    memcpy(in + 36, sig + 32, 32);                      /* s */
+    put_uint8_word(in + 68, (uint8_t)(sig[64] + 27));   /* v */
     return send_from(ctx, svc, &from, pw, &chainsvc_params(svc)->poc, &min, in, sizeof in);
 }
 
@@ -934,17 +964,13 @@ static json_t *poc_call(const json_t *params, struct rpc_ctx *ctx, const uint8_t
 {
     struct address from;
     const char *pw;
-    if (rpc_params_count(ctx, params, 0, 2) || param_from(ctx, params, 0, &from) ||
-        param_passphrase(ctx, params, 1, &pw))
+    if (param_sender(ctx, params, &from, &pw))
         return NULL;
     struct chainsvc *svc = rpc_chain(ctx);
     if (!svc)
         return NULL;
-    struct address node;
-    chainsvc_node_address(svc, &node);
     uint8_t in[4 + 32];
-    memcpy(in, sel, 4);
-    put_address_word(in + 4, &node);
+    put_node_call(in, svc, sel);
     u256 zero = u256_from_u64(0);
     return send_from(ctx, svc, &from, pw, &chainsvc_params(svc)->poc, &zero, in, sizeof in);
 }

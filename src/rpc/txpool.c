@@ -8,7 +8,8 @@
  * "queued": {...}} with senders in EIP-55 case and nonces as decimal
  * strings, transactions as eth_getTransactionByHash shows pending ones.
  * txpool_inspect has the same shape with geth's one-line text per
- * transaction instead of the object.
+ * transaction instead of the object, so both are one walk of the pool
+ * (pool_walk) with a per-transaction formatter.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -52,8 +53,12 @@ static json_t *status(const json_t *params, struct rpc_ctx *ctx)
     return pair(ctx, rpc_json_quantity(pending), rpc_json_quantity(queued));
 }
 
-/* Adds tx to out[sender][nonce]. Returns 0 or -1 (out of memory). */
-static int add_tx(json_t *out, const struct chainsvc_pool_tx *t)
+/* How txpool_content and txpool_inspect show one transaction: a new
+ * reference, NULL when out of memory. */
+typedef json_t *(*tx_format_fn)(const struct chainsvc_pool_tx *t);
+
+/* Adds fmt(t) to out[sender][nonce]. Returns 0 or -1 (out of memory). */
+static int add_tx(json_t *out, const struct chainsvc_pool_tx *t, tx_format_fn fmt)
 {
     char addr[ADDRESS_HEX_SIZE], nonce[24];
     address_to_checksum_hex(&t->sender, addr);
@@ -64,11 +69,12 @@ static int add_tx(json_t *out, const struct chainsvc_pool_tx *t)
         if (!acct || json_object_set_new(out, addr, acct))
             return -1;
     }
-    json_t *j = rpc_tx_json(&t->tx, &t->hash, &t->sender, NULL);
+    json_t *j = fmt(t);
     return j && json_object_set_new(acct, nonce, j) == 0 ? 0 : -1;
 }
 
-static json_t *content(const json_t *params, struct rpc_ctx *ctx)
+/* The pool as {"pending": {sender: {nonce: fmt(tx)}}, "queued": {...}}. */
+static json_t *pool_walk(const json_t *params, struct rpc_ctx *ctx, tx_format_fn fmt)
 {
     if (rpc_params_count(ctx, params, 0, 0))
         return NULL;
@@ -85,7 +91,7 @@ static json_t *content(const json_t *params, struct rpc_ctx *ctx)
     json_t *pending = json_object(), *queued = json_object();
     bool ok = pending && queued;
     for (size_t i = 0; ok && i < n; i++)
-        ok = add_tx(txs[i].pending ? pending : queued, &txs[i]) == 0;
+        ok = add_tx(txs[i].pending ? pending : queued, &txs[i], fmt) == 0;
     chainsvc_pool_txs_free(txs, n);
     if (!ok) {
         json_decref(pending);
@@ -95,13 +101,27 @@ static json_t *content(const json_t *params, struct rpc_ctx *ctx)
     return pair(ctx, pending, queued);
 }
 
+/* ---- txpool_content ---------------------------------------------------------------- */
+
+/* The transaction as eth_getTransactionByHash shows a pending one. */
+static json_t *content_tx(const struct chainsvc_pool_tx *t)
+{
+    return rpc_tx_json(&t->tx, &t->hash, &t->sender, NULL);
+}
+
+static json_t *content(const json_t *params, struct rpc_ctx *ctx)
+{
+    return pool_walk(params, ctx, content_tx);
+}
+
 /* ---- txpool_inspect ---------------------------------------------------------------- */
 
 /* geth's one-line summary of a transaction:
  * "<to, EIP-55>: <value> wei + <gas> gas × <gasPrice> wei", or
  * "contract creation: ..." (numbers in decimal). Returns a new string. */
-static json_t *inspect_line(const struct tx *tx)
+static json_t *inspect_line(const struct chainsvc_pool_tx *t)
 {
+    const struct tx *tx = &t->tx;
     char to[ADDRESS_HEX_SIZE], value[U256_DEC_BUF], price[U256_DEC_BUF], line[320];
     if (tx->has_to)
         address_to_checksum_hex(&tx->to, to);
@@ -112,46 +132,9 @@ static json_t *inspect_line(const struct tx *tx)
     return json_string(line);
 }
 
-static int add_line(json_t *out, const struct chainsvc_pool_tx *t)
-{
-    char addr[ADDRESS_HEX_SIZE], nonce[24];
-    address_to_checksum_hex(&t->sender, addr);
-    snprintf(nonce, sizeof nonce, "%" PRIu64, t->tx.nonce);
-    json_t *acct = json_object_get(out, addr);
-    if (!acct) {
-        acct = json_object();
-        if (!acct || json_object_set_new(out, addr, acct))
-            return -1;
-    }
-    json_t *j = inspect_line(&t->tx);
-    return j && json_object_set_new(acct, nonce, j) == 0 ? 0 : -1;
-}
-
 static json_t *inspect(const json_t *params, struct rpc_ctx *ctx)
 {
-    if (rpc_params_count(ctx, params, 0, 0))
-        return NULL;
-    struct chainsvc *svc = rpc_chain(ctx);
-    if (!svc)
-        return NULL;
-    struct chainsvc_pool_tx *txs;
-    size_t n;
-    int rc = chainsvc_pool_content(svc, &txs, &n);
-    if (rc) {
-        rpc_fail_db(ctx, rc);
-        return NULL;
-    }
-    json_t *pending = json_object(), *queued = json_object();
-    bool ok = pending && queued;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = add_line(txs[i].pending ? pending : queued, &txs[i]) == 0;
-    chainsvc_pool_txs_free(txs, n);
-    if (!ok) {
-        json_decref(pending);
-        json_decref(queued);
-        return rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: out of memory");
-    }
-    return pair(ctx, pending, queued);
+    return pool_walk(params, ctx, inspect_line);
 }
 /* end txpool_inspect */
 
