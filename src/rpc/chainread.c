@@ -35,9 +35,23 @@ int rpc_resolve_block(struct rpc_ctx *ctx, struct chainsvc *svc, const struct db
     int rc;
     switch (ref->kind) {
     case RPC_BLOCK_LATEST:
-    case RPC_BLOCK_PENDING:
-        *number = chainsvc_head_number(svc, hash);
+    case RPC_BLOCK_PENDING: {
+        if (!snap) {
+            *number = chainsvc_head_number(svc, hash);
+            return 0;
+        }
+        /* The head recorded in the snapshot, not the published one: a block
+         * imported after the snapshot was taken is not in it. */
+        struct header h;
+        rc = chaindb_read_head(db, snap, hash);
+        if (rc == 0)
+            rc = chaindb_read_header(db, snap, hash, &h);
+        if (rc)
+            return rpc_fail_db(ctx, rc);
+        *number = h.number;
+        header_free(&h);
         return 0;
+    }
     case RPC_BLOCK_EARLIEST:
     case RPC_BLOCK_NUMBER:
         *number = ref->kind == RPC_BLOCK_EARLIEST ? 0 : ref->number;

@@ -38,9 +38,10 @@ struct chainsvc *rpc_chain(struct rpc_ctx *ctx);
 int rpc_fail_db(struct rpc_ctx *ctx, int rc);
 
 /*
- * Finds the block `ref` names: latest/pending = the published head,
- * earliest = block 0, a number = the canonical block (absent beyond the
- * head), a hash = any stored block. snap may be NULL.
+ * Finds the block `ref` names: latest/pending = the head (the one recorded
+ * in snap when snap is given, so that the block is in the snapshot; else
+ * the published head), earliest = block 0, a number = the canonical block
+ * (absent beyond the head), a hash = any stored block. snap may be NULL.
  * Returns 0 with *hash and *number, 1 when there is no such block (no
  * error set), -1 (error set).
  */

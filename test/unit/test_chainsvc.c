@@ -27,6 +27,7 @@
 #include "chainsvc/chainsvc.h"
 #include "consensus/tribe_chain_engine.h"
 #include "node/chainsetup.h"
+#include "rpc/chainread.h"
 #include "rpc/dispatch.h"
 #include "rpc/eth_methods.h"
 #include "storage/db.h"
@@ -618,6 +619,49 @@ START_TEST(rpc_reads_blocks_and_state)
 }
 END_TEST
 
+/* "latest" read through a snapshot is the head recorded in that snapshot,
+ * not the head published since: a block imported after the snapshot was
+ * taken is not in it, and resolving to it answered "header not found" to
+ * eth_sendTransaction under load (feature_kill9). */
+START_TEST(latest_resolves_inside_the_snapshot)
+{
+    struct svc t;
+    svc_open(&t, "chainsvc_snap", true);
+    struct hash32 hs[2];
+    ck_assert_int_eq(chainsvc_generate(t.s, 1, hs, NULL), 0);
+    struct db *db = chainsvc_db(t.s);
+    struct db_snapshot *snap = db_snapshot_new(db);
+    ck_assert_ptr_nonnull(snap);
+    ck_assert_int_eq(chainsvc_generate(t.s, 1, hs + 1, NULL), 0);
+
+    struct rpc_env env;
+    memset(&env, 0, sizeof env);
+    env.chain = t.s;
+    atomic_bool cancelled = false;
+    struct rpc_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.env = &env;
+    ctx.cancelled = &cancelled;
+    struct rpc_block_ref ref;
+    memset(&ref, 0, sizeof ref);
+    ref.kind = RPC_BLOCK_LATEST;
+    struct hash32 got;
+    uint64_t number;
+    ck_assert_int_eq(rpc_resolve_block(&ctx, t.s, snap, &ref, &got, &number), 0);
+    ck_assert_uint_eq(number, 1);
+    ck_assert(hash32_eq(&got, &hs[0]));
+    struct header h;
+    ck_assert_int_eq(chaindb_read_header(db, snap, &got, &h), 0);
+    header_free(&h);
+    /* Without a snapshot it is the published head. */
+    ck_assert_int_eq(rpc_resolve_block(&ctx, t.s, NULL, &ref, &got, &number), 0);
+    ck_assert_uint_eq(number, 2);
+    ck_assert(hash32_eq(&got, &hs[1]));
+    db_snapshot_free(db, snap);
+    svc_close(&t);
+}
+END_TEST
+
 /* ---- timers ---------------------------------------------------------------------------- */
 
 START_TEST(blocktime_produces_on_a_timer)
@@ -729,6 +773,7 @@ static Suite *suite(void)
     tcase_add_test(tc, bad_blocks_are_refused);
     tcase_add_test(tc, restart_resumes_at_the_head);
     tcase_add_test(tc, rpc_reads_blocks_and_state);
+    tcase_add_test(tc, latest_resolves_inside_the_snapshot);
     suite_add_tcase(s, tc);
     tc = tcase_create("timers");
     tcase_set_timeout(tc, 120);
