@@ -611,10 +611,11 @@ static json_t *get_history(const json_t *params, struct rpc_ctx *ctx)
     if (last > HISTORY_MAX)
         last = HISTORY_MAX;
     struct db *db = chainsvc_db(svc);
+    /* The head before the snapshot: every block it names is in the snapshot. */
+    uint64_t head = chainsvc_head_number(svc, NULL);
     struct db_snapshot *snap = db_snapshot_new(db);
     if (!snap)
         return oom(ctx);
-    uint64_t head = chainsvc_head_number(svc, NULL);
     json_t *arr = json_array();
     int rc = arr ? 0 : ERR_NOMEM;
     for (uint64_t i = 0; rc == 0 && i < last && i <= head; i++) {
