@@ -25,3 +25,8 @@ spectrum_cli_CPPFLAGS = $(AM_CPPFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 spectrum_cli_LDADD = libspectrum_node.a $(SPECTRUM_LIBS) $(CURL_LIBS) $(SPECTRUM_EXTERNAL_LIBS)
 spectrum_evm_SOURCES = src/spectrum-evm.c
 spectrum_evm_LDADD = $(SPECTRUM_LIBS) $(SPECTRUM_EXTERNAL_LIBS)
+
+# Man pages of the three programs (hand-written roff; `make install` puts them in
+# $(mandir)/man1; test/functional/tool_manpages.py keeps them in step with -help).
+dist_man1_MANS = share/man/man1/spectrumd.1 share/man/man1/spectrum-cli.1 \
+	share/man/man1/spectrum-evm.1

@@ -27,9 +27,12 @@ int evmtool_run(int argc, char **argv);
 int evmtool_bench(int argc, char **argv);
 
 /* One-line summaries for the command table of spectrum-evm. */
-#define EVMTOOL_STATETEST_SUMMARY "Run GeneralStateTests files (statetest [--fork NAME] [--trace] PATH...)."
-#define EVMTOOL_RUN_SUMMARY "Run bytecode (run --code HEX [--input HEX] [--gas N] [--fork NAME] [--bench])."
-#define EVMTOOL_BENCH_SUMMARY "Benchmark state-test programs (bench [--json] [--fork NAME] PATH...)."
+#define EVMTOOL_STATETEST_SUMMARY \
+    "Run GeneralStateTests files (statetest [--fork NAME] [--trace] [--threads N] PATH...)."
+#define EVMTOOL_RUN_SUMMARY \
+    "Run bytecode (run --code HEX [--input HEX] [--gas N] [--fork NAME] [--bench] [--trace])."
+#define EVMTOOL_BENCH_SUMMARY \
+    "Benchmark state-test programs (bench [--json] [--fork NAME] [--time SECONDS] PATH...)."
 
 /* Full help of each command (spectrum-evm COMMAND --help). */
 #define EVMTOOL_STATETEST_HELP \

@@ -93,6 +93,11 @@ static const struct arg_def client_args[] = {
     {.name = "rpcclienttimeout", .type = ARG_INT, .category = ARGCAT_RPC_CLIENT,
      .value_name = "<n>", .def = "900", .min = 0, .max = INT_MAX,
      .help = "Time out a request after <n> seconds; 0 never times out."},
+    {.name = "getinfo", .type = ARG_BOOL, .category = ARGCAT_RPC_CLIENT,
+     .flags = ARG_CMDLINE_ONLY,
+     .help = "Instead of calling a method, print a summary of the node: chain, head block "
+             "and its age, peers, sync progress, the node's address and balance, and (with "
+             "credentials) the wallet's accounts and their balances, in SMT."},
     {.name = "named", .type = ARG_BOOL, .category = ARGCAT_RPC_CLIENT, .def = "0",
      .help = "Pass named parameters (name=value) instead of positional ones."},
     {.name = "stdin", .type = ARG_BOOL, .category = ARGCAT_RPC_CLIENT, .def = "0",

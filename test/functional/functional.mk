@@ -27,3 +27,5 @@ EXTRA_DIST += test/functional/rpc_logs.py
 EXTRA_DIST += test/functional/rpc_call.py
 # tribe_ namespace and debug tracing (issue 5).
 EXTRA_DIST += test/functional/rpc_tribe.py test/functional/rpc_debug.py
+# Man pages against -help; 1,000 concurrent RPC clients (issue 5).
+EXTRA_DIST += test/functional/tool_manpages.py test/functional/feature_rpc_load.py

@@ -28,7 +28,7 @@ TEST_NAME = re.compile(r"^[a-z0-9]+_[a-z0-9_]+\.py$")
 SKIP_EXIT_CODE = 77
 
 # Tests that take the longest (seconds on 2 cores), started first.
-SLOW = ["rpc_server.py", "feature_kill9.py", "feature_chain_basic.py", "feature_forks.py",
+SLOW = ["feature_rpc_load.py", "rpc_server.py", "feature_kill9.py", "feature_chain_basic.py", "feature_forks.py",
         "feature_startup.py", "feature_reorg.py", "feature_restart.py"]
 
 
