@@ -20,7 +20,10 @@ dist_genesis_DATA = share/genesis/genesis-mainnet.json share/genesis/genesis-tes
 bin_PROGRAMS += spectrumd spectrum-cli spectrum-evm
 spectrumd_SOURCES = src/spectrumd.c
 spectrumd_LDADD = libspectrum_node.a $(SPECTRUM_LIBS) $(SPECTRUM_EXTERNAL_LIBS)
-spectrum_cli_SOURCES = src/spectrum-cli.c
+spectrum_cli_SOURCES = src/spectrum-cli.c \
+	src/cli/params.c src/cli/params.h \
+	src/cli/conn.c src/cli/conn.h \
+	src/cli/getinfo.c src/cli/getinfo.h
 spectrum_cli_CPPFLAGS = $(AM_CPPFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 spectrum_cli_LDADD = libspectrum_node.a $(SPECTRUM_LIBS) $(CURL_LIBS) $(SPECTRUM_EXTERNAL_LIBS)
 spectrum_evm_SOURCES = src/spectrum-evm.c
