@@ -10,6 +10,7 @@
 #define SPECTRUM_BENCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Monotonic time in seconds. */
 double bench_now(void);
@@ -19,6 +20,13 @@ bool bench_selected(const char *name);
 
 /* Prints "name  value unit" aligned. */
 void bench_report(const char *name, double value, const char *unit);
+
+/* Makes a fresh directory $TMPDIR/<name>.XXXXXX (TMPDIR defaults to /tmp)
+ * in dir (size bytes). Returns 0 or ERR_IO (err_msg says why). */
+int bench_tmpdir(char *dir, size_t size, const char *name);
+
+/* Removes dir and the files directly in it (a LevelDB directory is flat). */
+void bench_rmdir(const char *dir);
 
 /* Groups (one per file). */
 void bench_crypto(void);

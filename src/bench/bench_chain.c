@@ -19,12 +19,10 @@
  */
 #include "bench/bench.h"
 
-#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "chain/chain.h"
 #include "crypto/ecdsa.h"
@@ -179,19 +177,6 @@ static int make_block(const struct chain_params *p, const struct header *parent,
     return 0;
 }
 
-static void rmdir_all(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    if (dp) {
-        struct dirent *e;
-        while ((e = readdir(dp)) != NULL)
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-                unlinkat(dirfd(dp), e->d_name, 0);
-        closedir(dp);
-    }
-    rmdir(dir);
-}
-
 /* Executes b once on the genesis state, checks that every receipt succeeded
  * and fills the header fields execution computes. */
 static int seal_fields(const struct chain_exec_env *env, const struct trie_store *store,
@@ -222,9 +207,7 @@ static int seal_fields(const struct chain_exec_env *env, const struct trie_store
 static double time_import(const struct chain_params *p, struct genesis *g, const struct block *b)
 {
     char dir[256];
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/bench_chain.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
+    if (bench_tmpdir(dir, sizeof dir, "bench_chain"))
         return -1;
     double t = -1;
     struct db *db;
@@ -243,7 +226,7 @@ static double time_import(const struct chain_params *p, struct genesis *g, const
         }
         db_close(db);
     }
-    rmdir_all(dir);
+    bench_rmdir(dir);
     return t;
 }
 

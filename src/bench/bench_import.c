@@ -116,29 +116,6 @@ static void recipient(int i, struct address *a)
 
 /* ---- directories ------------------------------------------------------------ */
 
-static int make_tmpdir(char *dir, size_t size, const char *name)
-{
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, size, "%s/%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
-    if (!mkdtemp(dir))
-        return err_set(ERR_IO, "mkdtemp %s", dir);
-    return 0;
-}
-
-/* Removes dir and the files directly in it (a LevelDB directory is flat). */
-static void rmdir_all(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    if (dp) {
-        struct dirent *e;
-        while ((e = readdir(dp)) != NULL)
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-                unlinkat(dirfd(dp), e->d_name, 0);
-        closedir(dp);
-    }
-    rmdir(dir);
-}
-
 static int copy_file(const char *from, const char *to)
 {
     FILE *in = fopen(from, "rb");
@@ -476,7 +453,7 @@ static int time_import(const char *template_dir, const struct chain_params *p,
                        double *secs)
 {
     char dir[4096];
-    int rc = make_tmpdir(dir, sizeof dir, "bench_import");
+    int rc = bench_tmpdir(dir, sizeof dir, "bench_import");
     if (rc)
         return rc;
     struct db *db = NULL;
@@ -499,7 +476,7 @@ static int time_import(const char *template_dir, const struct chain_params *p,
         rc = check_receipts(db, b, token);
     chain_close(c);
     db_close(db);
-    rmdir_all(dir);
+    bench_rmdir(dir);
     return rc;
 }
 
@@ -528,7 +505,7 @@ static void run_workload(enum workload w, const char *name)
     err_clear();
     int rc = genesis_load(path, &g);
     if (rc == 0)
-        rc = make_tmpdir(dir, sizeof dir, "bench_import_template");
+        rc = bench_tmpdir(dir, sizeof dir, "bench_import_template");
     if (rc == 0)
         rc = build_template(w, dir, p, &g, &b, &token);
     size_t ntx = b.body.tx_count;
@@ -579,7 +556,7 @@ out:
     block_free(&b);
     genesis_free(&g);
     if (dir[0])
-        rmdir_all(dir);
+        bench_rmdir(dir);
 }
 
 void bench_import(void)
