@@ -38,6 +38,7 @@
 #include "chain/params.h"
 #include "chain/processor.h"
 #include "storage/db.h"
+#include "storage/trie_db.h"
 
 struct chain {
     struct db *db;                      /* not owned */
@@ -178,6 +179,47 @@ void chain_import_result_free(struct chain_import_result *r);
  */
 int chain_import_block(struct chain *c, const struct chain_engine *eng, const struct block *b,
                        uint64_t now, struct chain_import_result *out);
+
+/* ---- our own blocks -------------------------------------------------------- */
+
+/*
+ * The head's state as the miner's workspace: reads come from the database,
+ * and everything state_commit writes goes to `batch`, which
+ * chain_commit_own_block writes together with the block. Owned by the
+ * caller; release with chain_work_release. Thread: the chain thread.
+ */
+struct chain_work {
+    struct trie_db tdb;
+    struct db_batch *batch;
+    struct state *st;           /* at the head's state root when opened */
+    struct hash32 parent_hash;  /* the head it was opened on */
+    bool ready;
+};
+
+/* Opens w on the current head. Returns 0, ERR_NOMEM, or a state error
+ * (ERR_IO when the head's state is missing). w holds nothing on failure. */
+int chain_work_open(struct chain *c, struct chain_work *w);
+
+/* Frees what w holds and zeroes it (a zeroed or released w is fine). */
+void chain_work_release(struct chain_work *w);
+
+/*
+ * Stores a block this node built and sealed on w (chain_work_open, then
+ * chain_exec_begin/tx/finish on w->st, giving res) without executing it
+ * again: the state is committed into w's batch, the block, receipts and TD
+ * are added, and the head moves to it, all in one batch write, as
+ * chain_import_block would (CHAIN_INSERT_HEAD). Skipping verifyHeader,
+ * ValidateBlock and the re-execution is sound only because the miner built
+ * the block from the same rules on this very state; test_miner checks that
+ * a full chain_import_block of the same block agrees. The header's roots,
+ * bloom and gasUsed must be res's (checked, as chain_exec_check does).
+ * Returns 0 with *out filled (status HEAD, added = [hash]); ERR_BADSTATE when
+ * the head moved since chain_work_open (nothing stored); ERR_INVAL when the
+ * header does not match res; a database error. w is released in every case.
+ * Thread: the chain thread.
+ */
+int chain_commit_own_block(struct chain *c, struct chain_work *w, const struct block *b,
+                           const struct chain_exec_result *res, struct chain_import_result *out);
 
 /*
  * Reads the canonical block at `number` or the head when number is

@@ -135,8 +135,59 @@ static int open_parent_state(struct import *im)
     return state_open(&store, root->b, &im->st);
 }
 
-/* Stage 3: execute, check, commit, fork choice, one batch, then the head.
- * `reorg` false: a heavier block off the head gives SIDE_HEAVIER. */
+/* Commits st (its root must be res's) and writes the block, its receipts
+ * and TD into `batch`, then fork choice: reorg false gives SIDE_HEAVIER for
+ * a heavier block off the head. Writes the batch and moves the in-memory
+ * head last. */
+static int commit_block(struct chain *c, struct db_batch *batch, struct state *st,
+                        const struct hash32 *hash, const struct block *b, const u256 *td,
+                        const struct chain_exec_result *res, bool reorg,
+                        struct chain_import_result *out)
+{
+    const struct header *h = &b->header;
+    struct hash32 root;
+    int rc = state_commit(st, root.b);
+    if (rc == 0 && !hash32_eq(&root, &res->state_root))
+        rc = err_set(ERR_BADSTATE, "chain: committed root differs from computed root");
+    if (rc == 0)
+        rc = chaindb_write_block(batch, hash, b, res->receipts, res->count, td);
+    if (rc)
+        return rc;
+
+    /* Fork choice: a strictly higher TD wins; ties keep the head. */
+    enum chain_insert_status status = CHAIN_INSERT_SIDE;
+    bool extends = hash32_eq(&h->parent_hash, &c->head_hash);
+    if (u256_gt(td, &c->head_td)) {
+        if (extends || reorg) {
+            rc = chain_reorg_to(c->db, batch, &c->head_hash, &c->head, hash, b, out);
+            status = extends ? CHAIN_INSERT_HEAD : CHAIN_INSERT_REORG;
+        } else {
+            status = CHAIN_INSERT_SIDE_HEAVIER;
+        }
+    }
+    bool moves = status == CHAIN_INSERT_HEAD || status == CHAIN_INSERT_REORG;
+    struct header newhead;
+    memset(&newhead, 0, sizeof newhead);
+    if (rc == 0 && moves)
+        rc = header_copy(&newhead, h);
+    if (rc == 0)
+        rc = db_batch_write(c->db, batch, c->sync_writes);
+    if (rc) {
+        header_free(&newhead);
+        chain_import_result_free(out);
+        return rc;
+    }
+    if (moves) {
+        header_free(&c->head);
+        c->head = newhead;
+        c->head_hash = *hash;
+        c->head_td = *td;
+    }
+    out->status = status;
+    return 0;
+}
+
+/* Stage 3: execute, check, then commit_block. */
 static int store_block(struct import *im, const struct address *signer, bool reorg,
                        struct chain_import_result *out)
 {
@@ -157,49 +208,10 @@ static int store_block(struct import *im, const struct address *signer, bool reo
     if (rc)
         return rc;
     rc = chain_exec_check(c->params, h, &res);
-    if (rc == 0) {
-        struct hash32 root;
-        rc = state_commit(im->st, root.b);
-        if (rc == 0 && !hash32_eq(&root, &res.state_root))
-            rc = err_set(ERR_BADSTATE, "chain: committed root differs from computed root");
-    }
     if (rc == 0)
-        rc = chaindb_write_block(im->batch, &im->hash, b, res.receipts, res.count, &im->td);
+        rc = commit_block(c, im->batch, im->st, &im->hash, b, &im->td, &res, reorg, out);
     chain_exec_result_free(&res);
-    if (rc)
-        return rc;
-
-    /* Fork choice: a strictly higher TD wins; ties keep the head. */
-    enum chain_insert_status status = CHAIN_INSERT_SIDE;
-    bool extends = hash32_eq(&h->parent_hash, &c->head_hash);
-    if (u256_gt(&im->td, &c->head_td)) {
-        if (extends || reorg) {
-            rc = chain_reorg_to(c->db, im->batch, &c->head_hash, &c->head, &im->hash, b, out);
-            status = extends ? CHAIN_INSERT_HEAD : CHAIN_INSERT_REORG;
-        } else {
-            status = CHAIN_INSERT_SIDE_HEAVIER;
-        }
-    }
-    bool moves = status == CHAIN_INSERT_HEAD || status == CHAIN_INSERT_REORG;
-    struct header newhead;
-    memset(&newhead, 0, sizeof newhead);
-    if (rc == 0 && moves)
-        rc = header_copy(&newhead, h);
-    if (rc == 0)
-        rc = db_batch_write(c->db, im->batch, c->sync_writes);
-    if (rc) {
-        header_free(&newhead);
-        chain_import_result_free(out);
-        return rc;
-    }
-    if (moves) {
-        header_free(&c->head);
-        c->head = newhead;
-        c->head_hash = im->hash;
-        c->head_td = im->td;
-    }
-    out->status = status;
-    return 0;
+    return rc;
 }
 
 /* "block <n> 0x<8 hex digits>..: " in front of the reason. */
@@ -291,5 +303,67 @@ int chain_insert_block_unchecked(struct chain *c, const struct block *b,
         return block_error(rc, &b->header, &im.hash);
     *status = res.status;
     chain_import_result_free(&res);
+    return 0;
+}
+
+/* ---- our own blocks ----------------------------------------------------------- */
+
+void chain_work_release(struct chain_work *w)
+{
+    if (!w || !w->ready) {
+        if (w)
+            memset(w, 0, sizeof *w);
+        return;
+    }
+    state_free(w->st);
+    trie_db_release(&w->tdb);
+    db_batch_free(w->batch);
+    memset(w, 0, sizeof *w);
+}
+
+int chain_work_open(struct chain *c, struct chain_work *w)
+{
+    memset(w, 0, sizeof *w);
+    w->batch = db_batch_new();
+    if (!w->batch)
+        return err_set(ERR_NOMEM, "chain: batch");
+    trie_db_init(&w->tdb, c->db, NULL, w->batch);
+    w->ready = true;
+    w->parent_hash = c->head_hash;
+    struct trie_store store = trie_db_store(&w->tdb);
+    int rc = state_open(&store, c->head.state_root.b, &w->st);
+    if (rc)
+        chain_work_release(w);
+    return rc;
+}
+
+int chain_commit_own_block(struct chain *c, struct chain_work *w, const struct block *b,
+                           const struct chain_exec_result *res, struct chain_import_result *out)
+{
+    const struct header *h = &b->header;
+    memset(out, 0, sizeof *out);
+    out->number = h->number;
+    struct hash32 hash;
+    int rc = header_hash(h, &hash);
+    out->hash = hash;
+    if (rc == 0 && (!w->ready || !hash32_eq(&w->parent_hash, &c->head_hash) ||
+                    !hash32_eq(&h->parent_hash, &c->head_hash) ||
+                    h->number != c->head.number + 1))
+        rc = err_set(ERR_BADSTATE, "the head moved while the block was built");
+    if (rc == 0)
+        rc = chain_exec_check(c->params, h, res);
+    u256 td = c->head_td;
+    if (rc == 0 && u256_add_overflow(&td, &td, &h->difficulty))
+        rc = err_set(ERR_INVAL, "total difficulty overflows");
+    if (rc == 0 && !u256_gt(&td, &c->head_td))
+        rc = err_set(ERR_INVAL, "a block of difficulty 0");
+    if (rc == 0)
+        rc = commit_block(c, w->batch, w->st, &hash, b, &td, res, false, out);
+    chain_work_release(w);
+    evm_trim(c->evm, (size_t)16 << 20);
+    if (rc) {
+        memset(out, 0, sizeof *out);
+        return block_error(rc, h, &hash);
+    }
     return 0;
 }

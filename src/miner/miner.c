@@ -34,17 +34,30 @@ static const uint8_t ANMAP_SEL_BIND_INFO[4] = {0x8d, 0x04, 0xcd, 0x30};
 /* What is read at the head: the state (read-only) and S and L for n. */
 struct head_view {
     struct trie_db tdb;
+    bool own_tdb;
     struct state *st;
+    bool borrowed;              /* st belongs to a chain_work */
     struct tribe_status status;
 };
 
-static int open_head(struct chain *c, struct head_view *v)
+/* Opens the head state: read-only, or in `work` (its writes batched for
+ * chain_commit_own_block; then the work owns the state, not v). */
+static int open_head(struct chain *c, struct head_view *v, struct chain_work *work,
+                     bool with_status)
 {
     memset(v, 0, sizeof *v);
-    trie_db_init(&v->tdb, c->db, NULL, NULL);
-    struct trie_store store = trie_db_store(&v->tdb);
-    int rc = state_open(&store, c->head.state_root.b, &v->st);
-    if (rc == 0)
+    int rc;
+    if (work) {
+        rc = chain_work_open(c, work);
+        v->st = work->st;
+        v->borrowed = true;
+    } else {
+        trie_db_init(&v->tdb, c->db, NULL, NULL);
+        v->own_tdb = true;
+        struct trie_store store = trie_db_store(&v->tdb);
+        rc = state_open(&store, c->head.state_root.b, &v->st);
+    }
+    if (rc == 0 && with_status)
         rc = tribe_load_status(c->params, c->evm, v->st, &c->head, &v->status);
     return rc;
 }
@@ -52,8 +65,10 @@ static int open_head(struct chain *c, struct head_view *v)
 static void close_head(struct head_view *v)
 {
     tribe_status_free(&v->status);
-    state_free(v->st);
-    trie_db_release(&v->tdb);
+    if (!v->borrowed)
+        state_free(v->st);
+    if (v->own_tdb)
+        trie_db_release(&v->tdb);
     memset(v, 0, sizeof *v);
 }
 
@@ -94,7 +109,7 @@ int miner_can_sign(struct chain *c, const uint8_t node_key[32], uint64_t *earlie
         return err_set(ERR_INVAL, "block %llu: not authorized: invalid node key",
                        (unsigned long long)n);
     struct head_view v;
-    int rc = open_head(c, &v);
+    int rc = open_head(c, &v, NULL, true);
     if (rc == 0) {
         struct tribe_lists ls = tribe_status_lists(&v.status);
         rc = check_authorized(c->params, n, &ls, &me);
@@ -300,15 +315,31 @@ static int apply_pool(const struct chain_params *p, struct chain_exec *x, struct
 
 /* ---- the block ----------------------------------------------------------------- */
 
-/* Builds the block into *out (the header not yet sealed). */
-static int build(struct chain *c, struct head_view *v, struct txpool *pool,
-                 const uint8_t node_key[32], const struct address *me, uint64_t now,
-                 struct block *out, struct miner_stats *stats)
+/* What block head+1 needs that depends only on the head (prep ahead). */
+static void prep_clear(struct miner_prep *pp)
+{
+    header_free(&pp->header);
+    if (pp->has_chief)
+        tx_free(&pp->chief);
+    memset(pp, 0, sizeof *pp);
+}
+
+void miner_prep_free(struct miner_prep *pp)
+{
+    if (pp)
+        prep_clear(pp);
+}
+
+/* The header fields and the chief tx of block head+1, read at the head
+ * (v->st, v->status): everything but the transactions and the time. */
+static int prepare(struct chain *c, struct head_view *v, const uint8_t node_key[32],
+                   const struct address *me, uint64_t now, struct miner_prep *pp)
 {
     const struct chain_params *p = c->params;
     const struct header *parent = &c->head;
     uint64_t n = parent->number + 1;
-    struct header *h = &out->header;
+    memset(pp, 0, sizeof *pp);
+    struct header *h = &pp->header;
     struct tribe_lists ls = tribe_status_lists(&v->status);
     int rc = check_authorized(p, n, &ls, me);
     if (rc)
@@ -321,48 +352,67 @@ static int build(struct chain *c, struct head_view *v, struct txpool *pool,
     if (rc)
         return rc;
     h->gas_limit = next_gas_limit(p, parent);
-
-    struct tx chief;
-    bool has_chief = tribe_requires_chief_tx(p, n);
-    if (has_chief) {
+    pp->has_chief = tribe_requires_chief_tx(p, n);
+    if (pp->has_chief) {
         struct address volunteer = {{0}};
-        if (tribe_volunteer_checked(p, n)) {
+        if (tribe_volunteer_checked(p, n))
             rc = tribe_pick_volunteer(p, c->evm, v->st, parent, h->extra, &volunteer);
-            if (rc)
-                return rc;
+        uint64_t nonce = 0;
+        if (rc == 0) {
+            nonce = state_get_nonce(v->st, me);
+            rc = state_error(v->st);
         }
-        uint64_t nonce = state_get_nonce(v->st, me);
-        if ((rc = state_error(v->st)) != 0)
+        if (rc == 0)
+            rc = chief_update_tx(p, n, node_key, nonce, &volunteer, &pp->chief);
+        if (rc) {
+            pp->has_chief = false;
+            prep_clear(pp);
             return rc;
-        rc = chief_update_tx(p, n, node_key, nonce, &volunteer, &chief);
-        if (rc)
-            return rc;
+        }
     }
+    /* The time is the only field that depends on when the block is made:
+     * keep what tribe_producer_time needs to set it again then. */
+    pp->parent_hash = c->head_hash;
+    pp->me = *me;
+    pp->valid = true;
+    return 0;
+}
+
+/* Runs pp's chief tx and the pool's transactions on st under pp's header
+ * (moved into *out with the txs; pp is spent). */
+static int execute(struct chain *c, struct state *st, struct txpool *pool, struct miner_prep *pp,
+                   struct block *out, struct chain_exec_result *res_out,
+                   struct miner_stats *stats)
+{
+    const struct chain_params *p = c->params;
+    const struct header *parent = &c->head;
+    uint64_t n = parent->number + 1;
+    out->header = pp->header;
+    memset(&pp->header, 0, sizeof pp->header);
+    struct header *h = &out->header;
 
     struct chain_hash_ctx hctx;
     chain_hash_ctx_init(&hctx, c->db, &c->head_hash, parent->number);
     struct chain_exec_env env = {
         .params = p,
         .evm = c->evm,
-        .signer = me,
+        .signer = &pp->me,
         .block_hash = chain_block_hash,
         .block_hash_ctx = &hctx,
     };
     struct tx_list txs;
     memset(&txs, 0, sizeof txs);
     struct chain_exec *x = NULL;
-    rc = chain_exec_begin(&env, v->st, h, &x);
-    if (rc == 0 && has_chief) {
-        rc = chain_exec_tx(x, &chief, me);
+    int rc = chain_exec_begin(&env, st, h, &x);
+    if (rc == 0 && pp->has_chief) {
+        rc = chain_exec_tx(x, &pp->chief, &pp->me);
         if (rc)
             rc = err_wrap(rc, "block %llu: the chief update tx", (unsigned long long)n);
         else
-            rc = tx_list_push(&txs, &chief);
+            rc = tx_list_push(&txs, &pp->chief);
     }
-    if (has_chief)
-        tx_free(&chief);
     if (rc == 0 && pool)
-        rc = apply_pool(p, x, v->st, h, pool, &txs, stats);
+        rc = apply_pool(p, x, st, h, pool, &txs, stats);
     struct chain_exec_result res;
     memset(&res, 0, sizeof res);
     if (rc == 0) {
@@ -380,19 +430,27 @@ static int build(struct chain *c, struct head_view *v, struct txpool *pool,
          * from SIP100 in particular): fail here rather than on import. */
         rc = chain_exec_check(p, h, &res);
     }
-    chain_exec_result_free(&res);
+    if (rc || !res_out)
+        chain_exec_result_free(&res);
     if (rc) {
         tx_list_free(&txs);
         return rc;
     }
+    if (res_out)
+        *res_out = res;
     out->body.txs = txs.txs;
     out->body.tx_count = txs.count;
     stats->gas_used = h->gas_used;
     return 0;
 }
 
-int miner_build_block(struct chain *c, struct txpool *pool, const uint8_t node_key[32],
-                      uint64_t now, struct block *out, struct miner_stats *stats)
+/* Builds and seals a block on the head; with `keep`, the state and the
+ * execution result stay in *keep for miner_commit. A valid `pp` prepared
+ * on this head (miner_prepare) saves the reads at the head, the VRF proof
+ * and the chief tx; it is spent either way. */
+static int build_sealed(struct chain *c, struct txpool *pool, const uint8_t node_key[32],
+                        uint64_t now, struct miner_prep *pp, struct block *out,
+                        struct miner_work *keep, struct miner_stats *stats)
 {
     memset(out, 0, sizeof *out);
     struct miner_stats local;
@@ -400,22 +458,106 @@ int miner_build_block(struct chain *c, struct txpool *pool, const uint8_t node_k
         stats = &local;
     memset(stats, 0, sizeof *stats);
     uint64_t n = c->head.number + 1;
+    struct miner_prep fresh;
+    memset(&fresh, 0, sizeof fresh);
+    bool use_pp = pp && pp->valid && hash32_eq(&pp->parent_hash, &c->head_hash);
+    if (!use_pp) {
+        miner_prep_free(pp); /* stale: made on another head */
+        pp = &fresh;
+    }
     struct address me;
     int rc = key_address(node_key, &me);
-    if (rc)
+    if (rc == 0 && use_pp && !address_eq(&me, &pp->me))
+        use_pp = false, prep_clear(pp), pp = &fresh;
+    if (rc) {
+        miner_prep_free(pp);
         return err_wrap(rc, "miner: block %llu", (unsigned long long)n);
+    }
     struct head_view v;
-    rc = open_head(c, &v);
+    memset(&v, 0, sizeof v);
+    if (use_pp) {
+        /* Only the time is set again: the head and the key are the same. */
+        struct tribe_lists ls = tribe_status_lists(&pp->status);
+        pp->header.time = tribe_producer_time(c->params, n, &ls, &me, c->head.time, now);
+        if (keep) {
+            rc = chain_work_open(c, &keep->work);
+            v.st = keep->work.st;
+            v.borrowed = true;
+        } else {
+            rc = open_head(c, &v, NULL, false);
+        }
+    } else {
+        rc = open_head(c, &v, keep ? &keep->work : NULL, true);
+        if (rc == 0)
+            rc = prepare(c, &v, node_key, &me, now, pp);
+    }
     if (rc == 0)
-        rc = build(c, &v, pool, node_key, &me, now, out, stats);
+        rc = execute(c, v.st, pool, pp, out, keep ? &keep->res : NULL, stats);
     if (rc == 0)
         rc = tribe_seal(&out->header, node_key);
     close_head(&v);
+    miner_prep_free(pp);
     evm_trim(c->evm, (size_t)16 << 20);
     if (rc) {
         block_free(out);
+        if (keep)
+            miner_work_free(keep);
         memset(stats, 0, sizeof *stats);
         return err_wrap(rc, "miner");
     }
     return 0;
+}
+
+int miner_prepare(struct chain *c, const uint8_t node_key[32], uint64_t now,
+                  struct miner_prep *pp)
+{
+    miner_prep_free(pp);
+    struct address me;
+    int rc = key_address(node_key, &me);
+    struct head_view v;
+    memset(&v, 0, sizeof v);
+    if (rc == 0)
+        rc = open_head(c, &v, NULL, true);
+    if (rc == 0)
+        rc = prepare(c, &v, node_key, &me, now, pp);
+    if (rc == 0) {
+        /* The lists stay with the prep (for the time); v gives them up. */
+        pp->status = v.status;
+        memset(&v.status, 0, sizeof v.status);
+    }
+    close_head(&v);
+    evm_trim(c->evm, (size_t)16 << 20);
+    return rc ? err_wrap(rc, "miner: preparing block %llu",
+                         (unsigned long long)c->head.number + 1) : 0;
+}
+
+int miner_build_block(struct chain *c, struct txpool *pool, const uint8_t node_key[32],
+                      uint64_t now, struct block *out, struct miner_stats *stats)
+{
+    return build_sealed(c, pool, node_key, now, NULL, out, NULL, stats);
+}
+
+int miner_build_work(struct chain *c, struct txpool *pool, const uint8_t node_key[32],
+                     uint64_t now, struct miner_prep *pp, struct miner_work *out,
+                     struct miner_stats *stats)
+{
+    memset(out, 0, sizeof *out);
+    return build_sealed(c, pool, node_key, now, pp, &out->block, out, stats);
+}
+
+int miner_commit(struct chain *c, struct miner_work *w, struct chain_import_result *out)
+{
+    int rc = chain_commit_own_block(c, &w->work, &w->block, &w->res, out);
+    chain_exec_result_free(&w->res);
+    return rc;
+}
+
+void miner_work_free(struct miner_work *w)
+{
+    if (!w)
+        return;
+    block_free(&w->block);
+    chain_work_release(&w->work);
+    chain_exec_result_free(&w->res);
+    memset(w, 0, sizeof *w);
 }

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "chain/chain.h"
+#include "consensus/tribe_engine.h"
 #include "primitives/block.h"
 #include "txpool/txpool.h"
 
@@ -63,6 +64,64 @@ struct miner_stats {
  */
 int miner_build_block(struct chain *c, struct txpool *pool, const uint8_t node_key[32],
                       uint64_t now, struct block *out, struct miner_stats *stats);
+
+/*
+ * What block head+1 needs that depends only on the head and the key: the
+ * Tribe status read at the head, the header (VRF proof, coinbase,
+ * difficulty, gas limit), the signed chief update tx. miner_prepare makes
+ * it after a block is stored, while the block's submitters are answered, so
+ * that the next block only runs its transactions (geth's worker prepares
+ * its next work on every new head the same way). Owned by the caller.
+ */
+struct miner_prep {
+    bool valid;
+    struct hash32 parent_hash;  /* the head it was made on */
+    struct address me;
+    struct header header;       /* time set again when used */
+    struct tribe_status status;
+    bool has_chief;
+    struct tx chief;
+};
+
+/* Fills *pp for the block after c's head (freeing what it held). Returns
+ * 0, or as miner_build_block (ERR_INVAL when the key may not sign it).
+ * Thread: the chain thread. */
+int miner_prepare(struct chain *c, const uint8_t node_key[32], uint64_t now,
+                  struct miner_prep *pp);
+
+/* Frees what pp holds and zeroes it (NULL or a zeroed pp is fine). */
+void miner_prep_free(struct miner_prep *pp);
+
+/* A built and sealed block with the state it was executed on, ready to be
+ * stored without executing it again (chain_commit_own_block). */
+struct miner_work {
+    struct block block;
+    struct chain_work work;
+    struct chain_exec_result res;
+};
+
+/*
+ * As miner_build_block, keeping the executed state: out->block is sealed,
+ * out->work and out->res are what miner_commit needs. The head must not
+ * change before miner_commit (the chain thread builds and commits in one
+ * turn). pp (may be NULL) is used when it was prepared on the current head
+ * with the same key, and is spent (zeroed) in every case.
+ * Returns as miner_build_block; *out holds nothing on failure.
+ * Thread: the chain thread.
+ */
+int miner_build_work(struct chain *c, struct txpool *pool, const uint8_t node_key[32],
+                     uint64_t now, struct miner_prep *pp, struct miner_work *out,
+                     struct miner_stats *stats);
+
+/*
+ * Stores w's block as the new head (chain_commit_own_block) and releases
+ * w's state; w->block stays for the caller (miner_work_free).
+ * Returns as chain_commit_own_block. Thread: the chain thread.
+ */
+int miner_commit(struct chain *c, struct miner_work *w, struct chain_import_result *out);
+
+/* Frees what w holds (a committed or zeroed w is fine). */
+void miner_work_free(struct miner_work *w);
 
 /*
  * Would node_key be allowed to sign the block after c's head, and from

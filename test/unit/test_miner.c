@@ -457,6 +457,98 @@ START_TEST(mines_a_regtest_chain)
 }
 END_TEST
 
+/* Our own blocks are stored without executing them again (miner_commit):
+ * every such block, prepared ahead (miner_prepare) or not, with a stale
+ * preparation or none, must be exactly what a second node accepts through
+ * the whole import pipeline, with the same head, state and receipts. */
+static void assert_same_receipts(struct node *a, struct node *b, const struct hash32 *h)
+{
+    struct receipt *ra, *rb;
+    size_t na, nb;
+    ck_assert_int_eq(chaindb_read_receipts(a->db, NULL, h, &ra, &na), 0);
+    ck_assert_int_eq(chaindb_read_receipts(b->db, NULL, h, &rb, &nb), 0);
+    ck_assert_uint_eq(na, nb);
+    for (size_t i = 0; i < na; i++) {
+        struct bytes ea = BYTES_INIT, eb = BYTES_INIT;
+        ck_assert_int_eq(receipt_encode(&ra[i], &ea), 0);
+        ck_assert_int_eq(receipt_encode(&rb[i], &eb), 0);
+        ck_assert_uint_eq(ea.len, eb.len);
+        ck_assert(memcmp(ea.data, eb.data, ea.len) == 0);
+        bytes_free(&ea);
+        bytes_free(&eb);
+    }
+    chaindb_receipts_free(ra, na);
+    chaindb_receipts_free(rb, nb);
+}
+
+START_TEST(own_blocks_match_full_import)
+{
+    struct node a, b;
+    node_open(&a, chain_params_get(CHAIN_REGTEST));
+    node_open(&b, chain_params_get(CHAIN_REGTEST));
+    struct address to = a.dev[9];
+    struct miner_prep prep;
+    memset(&prep, 0, sizeof prep);
+    for (uint64_t n = 1; n <= 8; n++) {
+        for (unsigned i = 0; i < n % 3; i++)
+            transfer(&a, i, &to, 100 * n + i);
+        /* 2, 5, 8: prepared on this head; 4: a stale one (made for block
+         * 3, which was built without it); the rest: none. */
+        bool prepared = n % 3 == 2;
+        if (prepared || n == 3)
+            ck_assert_msg(miner_prepare(a.c, a.node_key, a.now, &prep) == 0, "%s", err_msg());
+        if (n == 3)
+            ck_assert(prep.valid);
+        struct miner_work w;
+        struct miner_stats st;
+        int rc = miner_build_work(a.c, a.pool, a.node_key, a.now,
+                                  prepared || n == 4 ? &prep : NULL, &w, &st);
+        ck_assert_msg(rc == 0, "block %llu: %s", (unsigned long long)n, err_msg());
+        ck_assert(!prep.valid || n == 3); /* spent when offered; 3's kept */
+        ck_assert_uint_eq(st.included, n % 3);
+        struct block copy;
+        copy_block(&copy, &w.block);
+        struct chain_import_result r;
+        rc = miner_commit(a.c, &w, &r);
+        ck_assert_msg(rc == 0, "commit of block %llu: %s", (unsigned long long)n, err_msg());
+        ck_assert_int_eq(r.status, CHAIN_INSERT_HEAD);
+        ck_assert_uint_eq(r.nadded, 1);
+        chain_import_result_free(&r);
+        miner_work_free(&w);
+        ck_assert_uint_eq(a.c->head.number, n);
+        pool_follow(&a);
+
+        enum chain_insert_status status;
+        rc = import(&b, &copy, &status);
+        ck_assert_msg(rc == 0, "full import of our block %llu: %s", (unsigned long long)n,
+                      err_msg());
+        ck_assert_int_eq(status, CHAIN_INSERT_HEAD);
+        ck_assert(hash32_eq(&a.c->head_hash, &b.c->head_hash));
+        ck_assert(hash32_eq(&a.c->head.state_root, &b.c->head.state_root));
+        assert_same_receipts(&a, &b, &a.c->head_hash);
+        block_free(&copy);
+        a.now++;
+        b.now = a.now;
+    }
+    /* A commit on a head that moved meanwhile stores nothing. */
+    struct miner_work w;
+    ck_assert_int_eq(miner_build_work(a.c, a.pool, a.node_key, a.now, NULL, &w, NULL), 0);
+    struct miner_work w2;
+    ck_assert_int_eq(miner_build_work(a.c, a.pool, a.node_key, a.now, NULL, &w2, NULL), 0);
+    struct chain_import_result r;
+    ck_assert_int_eq(miner_commit(a.c, &w, &r), 0);
+    chain_import_result_free(&r);
+    struct hash32 head = a.c->head_hash;
+    ck_assert_int_eq(miner_commit(a.c, &w2, &r), ERR_BADSTATE);
+    ck_assert(hash32_eq(&head, &a.c->head_hash));
+    miner_work_free(&w);
+    miner_work_free(&w2);
+    miner_prep_free(&prep);
+    node_close(&a);
+    node_close(&b);
+}
+END_TEST
+
 /* A nonce gap holds a tx back until the gap is filled; the node's own tx
  * whose nonce the chief tx takes is skipped alone. */
 START_TEST(pool_order_and_skips)
@@ -897,6 +989,7 @@ static Suite *miner_suite(void)
     TCase *tc = tcase_create("regtest");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, mines_a_regtest_chain);
+    tcase_add_test(tc, own_blocks_match_full_import);
     tcase_add_test(tc, pool_order_and_skips);
     tcase_add_test(tc, gas_limit_respected);
     tcase_add_test(tc, tampered_blocks_rejected);
