@@ -178,6 +178,15 @@ static void run_cmd(struct chainsvc *s, struct cmd *c)
         snprintf(c->msg, sizeof c->msg, "%s", err_msg()[0] ? err_msg() : err_name(c->rc));
 }
 
+/* Submits in one automine batch at most (the block's gas decides how many
+ * fit; chainsvc_automine mines more blocks for the rest). */
+#define AUTOMINE_BATCH_MAX 4096
+
+static bool is_submit(const struct cmd *c)
+{
+    return c->kind == CMD_SUBMIT_TX || c->kind == CMD_SEND_TX;
+}
+
 static void deadline_ts(uint64_t ms, struct timespec *ts)
 {
     ts->tv_sec = (time_t)(ms / 1000u);
@@ -203,15 +212,42 @@ static void *thread_main(void *arg)
         }
         struct cmd *c = s->stopping ? NULL : s->qhead;
         if (c) {
-            s->qhead = c->next;
+            /* With -automine, the submits waiting together become one
+             * block: each is answered once the block holding it is in. */
+            struct cmd *last = c;
+            size_t batch = 1;
+            if (s->automine && is_submit(c))
+                while (last->next && is_submit(last->next) && batch < AUTOMINE_BATCH_MAX) {
+                    last = last->next;
+                    batch++;
+                }
+            s->qhead = last->next;
             if (!s->qhead)
                 s->qtail = NULL;
+            last->next = NULL;
             pthread_mutex_unlock(&s->qlock);
-            run_cmd(s, c);
+            bool added = false;
+            for (struct cmd *k = c; k; k = k->next) {
+                run_cmd(s, k);
+                added |= is_submit(k) && k->rc == 0;
+            }
+            if (s->automine && added)
+                chainsvc_automine(s);
             pthread_mutex_lock(&s->qlock);
-            c->done = true;
+            for (struct cmd *k = c; k;) {
+                struct cmd *next = k->next; /* k belongs to its caller once done */
+                k->done = true;
+                k = next;
+            }
             pthread_cond_broadcast(&s->done_cond);
             worked = true;
+            if (s->automine && added && !s->qhead) {
+                /* The submitters are being answered: meanwhile, the part
+                 * of the next block that depends only on the new head. */
+                pthread_mutex_unlock(&s->qlock);
+                chainsvc_prepare_next(s);
+                pthread_mutex_lock(&s->qlock);
+            }
         }
         if (worked || s->stopping)
             continue;
@@ -241,6 +277,7 @@ static void *thread_main(void *arg)
 static void free_service(struct chainsvc *s)
 {
     chainsvc_head_state_close(s);
+    miner_prep_free(&s->prep);
     txpool_free(s->pool);
     chain_close(s->chain);
     header_free(&s->pub.header);

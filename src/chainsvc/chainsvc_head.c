@@ -162,19 +162,26 @@ int chainsvc_do_import(struct chainsvc *s, const struct block *b, struct chainsv
                  bare_reason(reason));
         return err_set(rc, "%s", reason);
     }
-    out->status = r.status;
-    out->hash = r.hash;
-    out->number = r.number;
-    if (r.status == CHAIN_INSERT_HEAD || r.status == CHAIN_INSERT_REORG) {
-        on_new_head(s, &r, &old_head, b);
-    } else if (r.status == CHAIN_INSERT_SIDE) {
-        char hex[HASH32_HEX_SIZE];
-        hash32_to_hex(&r.hash, hex);
-        log_info("Chain: side block %llu %s stored (total difficulty not above the head's)",
-                 (unsigned long long)r.number, hex);
-    }
+    chainsvc_after_import(s, &r, &old_head, b, out);
     chain_import_result_free(&r);
     return 0;
+}
+
+void chainsvc_after_import(struct chainsvc *s, const struct chain_import_result *r,
+                           const struct hash32 *old_head, const struct block *b,
+                           struct chainsvc_import *out)
+{
+    out->status = r->status;
+    out->hash = r->hash;
+    out->number = r->number;
+    if (r->status == CHAIN_INSERT_HEAD || r->status == CHAIN_INSERT_REORG) {
+        on_new_head(s, r, old_head, b);
+    } else if (r->status == CHAIN_INSERT_SIDE) {
+        char hex[HASH32_HEX_SIZE];
+        hash32_to_hex(&r->hash, hex);
+        log_info("Chain: side block %llu %s stored (total difficulty not above the head's)",
+                 (unsigned long long)r->number, hex);
+    }
 }
 
 void chainsvc_run_import(struct chainsvc *s, struct cmd *c)

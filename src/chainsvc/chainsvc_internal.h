@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "chainsvc/chainsvc.h"
+#include "miner/miner.h"
 #include "state/state.h"
 #include "storage/trie_db.h"
 
@@ -54,6 +55,8 @@ struct cmd {
     const uint8_t *raw;
     size_t len;
     bool local;
+    bool has_sender;            /* SUBMIT_TX: recovered by the caller's thread */
+    struct txpool_sender sender;
     const struct tx *tmpl;
     const struct address *from;
     bool has_nonce;
@@ -106,6 +109,7 @@ struct chainsvc {
     struct txpool_state_reader reader;
     uint64_t next_blocktime_ms; /* 0: no timer */
     uint64_t mine_at_ms;        /* live mining: next attempt (0: none) */
+    struct miner_prep prep;     /* the next block's head-only part (-automine) */
 
     /* The thread and its queue. */
     pthread_t thread;
@@ -157,12 +161,28 @@ int chainsvc_do_import(struct chainsvc *s, const struct block *b, struct chainsv
 
 void chainsvc_run_import(struct chainsvc *s, struct cmd *c);
 
+/* The work after a block r was stored (old_head: the head before; b: the
+ * block, for its tx count): the head change (pool, published head, logs,
+ * events) or the side-block log line; fills *out. */
+void chainsvc_after_import(struct chainsvc *s, const struct chain_import_result *r,
+                           const struct hash32 *old_head, const struct block *b,
+                           struct chainsvc_import *out);
+
 /* ---- chainsvc_mine.c ---------------------------------------------------- */
 
 /* Builds a block with the node key and imports it. Waits (at most
- * max_wait_s seconds) when the block's time lies ahead. Out: hash (may be
- * NULL). */
-int chainsvc_mine_one(struct chainsvc *s, uint64_t max_wait_s, struct hash32 *hash);
+ * max_wait_s seconds) when the block's time lies ahead. Out: hash and
+ * included (pool transactions in it); both may be NULL. */
+int chainsvc_mine_one(struct chainsvc *s, uint64_t max_wait_s, struct hash32 *hash,
+                      size_t *included);
+
+/* -automine: blocks for the transactions a batch of submit commands just
+ * added (chainsvc.c runs the batch, then this once). */
+void chainsvc_automine(struct chainsvc *s);
+
+/* Prepares the next block's head-only part (miner_prepare) unless it is
+ * ready for the current head; run while submitters are being answered. */
+void chainsvc_prepare_next(struct chainsvc *s);
 
 /* Recomputes when the live miner tries next (after a head change, at
  * start). */

@@ -50,34 +50,76 @@ static int wait_until(struct chainsvc *s, uint64_t until, uint64_t max_wait_s)
     return 0;
 }
 
-int chainsvc_mine_one(struct chainsvc *s, uint64_t max_wait_s, struct hash32 *hash)
+/* Our own block is stored without executing it again (miner_commit): the
+ * miner just built it from the rules on the head's state, so verifying the
+ * seal, re-reading the Tribe status and re-running every transaction would
+ * repeat work whose result is known. */
+int chainsvc_mine_one(struct chainsvc *s, uint64_t max_wait_s, struct hash32 *hash,
+                      size_t *included)
 {
-    struct block b;
-    memset(&b, 0, sizeof b);
+    if (included)
+        *included = 0;
+    struct miner_work w;
     struct miner_stats st;
     memset(&st, 0, sizeof st);
     uint64_t now = chainsvc_now_ms() / 1000u;
-    int rc = miner_build_block(s->chain, s->pool, s->key, now, &b, &st);
+    int rc = miner_build_work(s->chain, s->pool, s->key, now, &s->prep, &w, &st);
     if (rc)
         return rc;
-    rc = wait_until(s, b.header.time, max_wait_s);
-    struct chainsvc_import imp;
+    uint64_t number = w.block.header.number;
+    rc = wait_until(s, w.block.header.time, max_wait_s);
+    struct hash32 old_head = s->chain->head_hash;
+    struct chain_import_result r;
+    memset(&r, 0, sizeof r);
     if (rc == 0)
-        rc = chainsvc_do_import(s, &b, &imp);
-    if (rc == 0) {
-        char hex[HASH32_HEX_SIZE];
-        hash32_to_hex(&imp.hash, hex);
-        log_debug(LOG_MINER, "mined block %llu %s: %zu transactions (%zu skipped), gas %llu",
-                  (unsigned long long)imp.number, hex, st.included, st.skipped,
-                  (unsigned long long)st.gas_used);
-        if (imp.status != CHAIN_INSERT_HEAD && imp.status != CHAIN_INSERT_REORG)
-            log_warn("Chain: our block %llu %s did not become the head",
-                     (unsigned long long)imp.number, hex);
-        if (hash)
-            *hash = imp.hash;
+        rc = miner_commit(s->chain, &w, &r);
+    if (rc) {
+        miner_work_free(&w);
+        log_info("Chain: our block %llu was not stored: %s", (unsigned long long)number,
+                 err_msg());
+        return rc;
     }
-    block_free(&b);
-    return rc;
+    struct chainsvc_import imp;
+    chainsvc_after_import(s, &r, &old_head, &w.block, &imp);
+    chain_import_result_free(&r);
+    miner_work_free(&w);
+    char hex[HASH32_HEX_SIZE];
+    hash32_to_hex(&imp.hash, hex);
+    log_debug(LOG_MINER, "mined block %llu %s: %zu transactions (%zu skipped), gas %llu",
+              (unsigned long long)imp.number, hex, st.included, st.skipped,
+              (unsigned long long)st.gas_used);
+    if (hash)
+        *hash = imp.hash;
+    if (included)
+        *included = st.included;
+    return 0;
+}
+
+void chainsvc_prepare_next(struct chainsvc *s)
+{
+    if (s->prep.valid && hash32_eq(&s->prep.parent_hash, &s->chain->head_hash))
+        return;
+    if (miner_prepare(s->chain, s->key, chainsvc_now_ms() / 1000u, &s->prep))
+        log_debug(LOG_MINER, "%s", err_msg());
+}
+
+/* One block per batch, as one block per transaction when they come one at
+ * a time; more only while the pool still holds runnable transactions that
+ * did not fit (the block's gas) and each block took some. */
+#define AUTOMINE_MAX_BLOCKS 64
+
+void chainsvc_automine(struct chainsvc *s)
+{
+    for (int i = 0; i < AUTOMINE_MAX_BLOCKS; i++) {
+        size_t included = 0, pending = 0, queued = 0;
+        if (chainsvc_mine_one(s, GENERATE_MAX_WAIT_S, NULL, &included)) {
+            log_warn("Chain: -automine block failed: %s", err_msg());
+            return;
+        }
+        txpool_counts(s->pool, &pending, &queued);
+        if (pending == 0 || included == 0)
+            return;
+    }
 }
 
 /* ---- timers ------------------------------------------------------------------------ */
@@ -122,7 +164,7 @@ void chainsvc_run_timers(struct chainsvc *s, uint64_t now_ms)
         s->next_blocktime_ms += s->blocktime * 1000u;
         if (s->next_blocktime_ms <= now_ms)
             s->next_blocktime_ms = now_ms + s->blocktime * 1000u;
-        if (chainsvc_mine_one(s, GENERATE_MAX_WAIT_S, NULL))
+        if (chainsvc_mine_one(s, GENERATE_MAX_WAIT_S, NULL, NULL))
             log_warn("Chain: -blocktime block failed: %s", err_msg());
     }
     if (s->mine_at_ms && s->mine_at_ms <= now_ms) {
@@ -134,7 +176,7 @@ void chainsvc_run_timers(struct chainsvc *s, uint64_t now_ms)
         /* Our turn: the block's time is at most now (we waited for it);
          * the margin covers a clock read a few milliseconds apart. */
         uint64_t head = s->chain->head.number;
-        int rc = chainsvc_mine_one(s, LIVE_MAX_WAIT_S, NULL);
+        int rc = chainsvc_mine_one(s, LIVE_MAX_WAIT_S, NULL, NULL);
         if (rc) {
             log_warn("Chain: producing block %llu failed: %s", (unsigned long long)head + 1,
                      err_msg());
@@ -154,7 +196,7 @@ void chainsvc_run_generate(struct chainsvc *s, struct cmd *c)
             c->rc = err_set(ERR_BADSTATE, "the chain service is stopping");
             return;
         }
-        int rc = chainsvc_mine_one(s, GENERATE_MAX_WAIT_S, &c->hashes[i]);
+        int rc = chainsvc_mine_one(s, GENERATE_MAX_WAIT_S, &c->hashes[i], NULL);
         if (rc) {
             c->rc = rc;
             return;

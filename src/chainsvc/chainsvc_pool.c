@@ -60,13 +60,15 @@ void chainsvc_pool_txs_free(struct chainsvc_pool_tx *txs, size_t n)
 
 /* ---- submitting ------------------------------------------------------------------ */
 
-/* txpool_add, then the pending-tx event and, with automine, a block. */
+/* txpool_add, then the pending-tx event. (With -automine the chain thread
+ * mines after the whole batch of submits it took from the queue.) */
 static int submit(struct chainsvc *s, const uint8_t *raw, size_t len, bool local,
-                  struct hash32 *hash, enum txpool_reason *reason)
+                  const struct txpool_sender *known, struct hash32 *hash,
+                  enum txpool_reason *reason)
 {
     if (!s->reader.get_nonce)
         return err_set(ERR_IO, "the head state could not be opened");
-    int rc = txpool_add(s->pool, &s->reader, raw, len, local, hash, reason);
+    int rc = txpool_add_known(s->pool, &s->reader, raw, len, local, known, hash, reason);
     if (rc) {
         log_debug(LOG_TXPOOL, "refused a %s transaction: %s", local ? "local" : "remote",
                   err_msg());
@@ -86,15 +88,14 @@ static int submit(struct chainsvc *s, const uint8_t *raw, size_t len, bool local
         ev.sender = &t->sender;
         chainsvc_emit(s, &ev);
     }
-    if (s->automine && chainsvc_mine_one(s, 120, NULL))
-        log_warn("Chain: -automine block failed: %s", err_msg());
     return 0;
 }
 
 void chainsvc_run_submit(struct chainsvc *s, struct cmd *c)
 {
     c->reason = TXPOOL_OK;
-    c->rc = submit(s, c->raw, c->len, c->local, &c->hash, &c->reason);
+    c->rc = submit(s, c->raw, c->len, c->local, c->has_sender ? &c->sender : NULL, &c->hash,
+                   &c->reason);
 }
 
 void chainsvc_run_send(struct chainsvc *s, struct cmd *c)
@@ -119,7 +120,7 @@ void chainsvc_run_send(struct chainsvc *s, struct cmd *c)
     tx_free(&tx);
     c->reason = TXPOOL_OK;
     if (rc == 0)
-        rc = submit(s, raw.data, raw.len, true, &c->hash, &c->reason);
+        rc = submit(s, raw.data, raw.len, true, NULL, &c->hash, &c->reason);
     bytes_free(&raw);
     c->rc = rc;
 }
@@ -133,6 +134,13 @@ int chainsvc_submit_tx(struct chainsvc *s, const uint8_t *raw, size_t len, bool 
     c.raw = raw;
     c.len = len;
     c.local = local;
+    /* The signature is checked here, on the caller's thread, so that many
+     * callers recover senders in parallel and the chain thread does not;
+     * a tx that fails here is left to the pool, which says why. */
+    if (len <= TXPOOL_DEFAULT_MAX_TX_SIZE &&
+        txpool_recover_sender(s->params, chainsvc_head_number(s, NULL), raw, len, &c.sender) == 0)
+        c.has_sender = true;
+    err_clear();
     int rc = chainsvc_post(s, &c);
     if (hash)
         *hash = c.hash;

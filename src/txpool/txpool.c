@@ -278,7 +278,8 @@ static int account_reserve(struct txpool_account *a)
 }
 
 static int add_decoded(struct txpool *pool, const struct txpool_state_reader *rd, struct tx *tx,
-                       const uint8_t *raw, size_t len, bool local, struct hash32 *hash_out,
+                       const uint8_t *raw, size_t len, bool local,
+                       const struct txpool_sender *known, struct hash32 *hash_out,
                        enum txpool_reason *reason)
 {
     struct hash32 hash;
@@ -291,7 +292,7 @@ static int add_decoded(struct txpool *pool, const struct txpool_state_reader *rd
     struct address sender;
     u256 cost;
     uint64_t state_nonce = 0;
-    int rc = txpool_check(pool, rd, tx, local, &sender, &cost, &state_nonce, reason);
+    int rc = txpool_check(pool, rd, tx, local, known, &sender, &cost, &state_nonce, reason);
     if (rc)
         return rc;
 
@@ -398,6 +399,31 @@ static int add_decoded(struct txpool *pool, const struct txpool_state_reader *rd
 int txpool_add(struct txpool *pool, const struct txpool_state_reader *rd, const uint8_t *raw,
                size_t len, bool local, struct hash32 *hash, enum txpool_reason *reason)
 {
+    return txpool_add_known(pool, rd, raw, len, local, NULL, hash, reason);
+}
+
+int txpool_recover_sender(const struct chain_params *p, uint64_t head_number, const uint8_t *raw,
+                          size_t len, struct txpool_sender *out)
+{
+    memset(out, 0, sizeof *out);
+    uint64_t next = head_number + 1;
+    out->rules.homestead = params_fork_active(p->homestead_block, next);
+    out->rules.eip155 = params_fork_active(p->eip155_block, next);
+    out->rules.chain_id = p->chain_id;
+    struct tx tx;
+    int rc = tx_decode(raw, len, &tx);
+    if (rc)
+        return rc;
+    rc = tx_sender(&tx, &out->rules, &out->sender);
+    tx_free(&tx);
+    return rc;
+}
+
+int txpool_add_known(struct txpool *pool, const struct txpool_state_reader *rd,
+                     const uint8_t *raw, size_t len, bool local,
+                     const struct txpool_sender *known, struct hash32 *hash,
+                     enum txpool_reason *reason)
+{
     if (reason)
         *reason = TXPOOL_DECODE;
     if (len > pool->cfg.max_tx_size)
@@ -409,7 +435,7 @@ int txpool_add(struct txpool *pool, const struct txpool_state_reader *rd, const 
             err_wrap(rc, "invalid transaction");
         return rc;
     }
-    rc = add_decoded(pool, rd, &tx, raw, len, local, hash, reason);
+    rc = add_decoded(pool, rd, &tx, raw, len, local, known, hash, reason);
     tx_free(&tx);               /* empty when the pool took it */
     return rc;
 }

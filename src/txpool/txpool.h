@@ -151,6 +151,31 @@ void txpool_free(struct txpool *pool);
 int txpool_add(struct txpool *pool, const struct txpool_state_reader *rd, const uint8_t *raw,
                size_t len, bool local, struct hash32 *hash, enum txpool_reason *reason);
 
+/* A transaction's sender recovered ahead of txpool_add, off the chain
+ * thread (ecrecover is the costliest part of admitting a tx), with the
+ * rules it was recovered under. */
+struct txpool_sender {
+    struct address sender;
+    struct tx_rules rules;
+};
+
+/*
+ * Recovers the sender of the raw tx under the rules of block head_number+1
+ * (what the pool will apply). Any thread. Returns 0, ERR_DECODE,
+ * ERR_UNSUPPORTED, ERR_INVAL, ERR_CRYPTO or ERR_NOMEM (the caller then
+ * leaves it to txpool_add, which reports the error properly).
+ */
+int txpool_recover_sender(const struct chain_params *p, uint64_t head_number, const uint8_t *raw,
+                          size_t len, struct txpool_sender *out);
+
+/* As txpool_add; `known` (may be NULL) is the sender txpool_recover_sender
+ * found for these very bytes: used instead of recovering it again when its
+ * rules are still the pool's (the head may have crossed a fork meanwhile). */
+int txpool_add_known(struct txpool *pool, const struct txpool_state_reader *rd,
+                     const uint8_t *raw, size_t len, bool local,
+                     const struct txpool_sender *known, struct hash32 *hash,
+                     enum txpool_reason *reason);
+
 /* As txpool_add for a decoded transaction (encoded first; tx is not kept). */
 int txpool_add_tx(struct txpool *pool, const struct txpool_state_reader *rd, const struct tx *tx,
                   bool local, struct hash32 *hash, enum txpool_reason *reason);

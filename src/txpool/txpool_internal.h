@@ -44,8 +44,12 @@ int txpool_reject(enum txpool_reason *reason, enum txpool_reason r);
  * state nonce and balance through rd.
  * Returns 0 or ERR_INVAL (refused, *reason set) or the reader's error.
  * Out: sender, cost (gas * price + value), state_nonce. */
+/* True when `known` was recovered under the pool's current rules. */
+bool txpool_sender_matches(const struct txpool *pool, const struct txpool_sender *known);
+
 int txpool_check(const struct txpool *pool, const struct txpool_state_reader *rd,
-                 const struct tx *tx, bool local, struct address *sender, u256 *cost,
-                 uint64_t *state_nonce, enum txpool_reason *reason);
+                 const struct tx *tx, bool local, const struct txpool_sender *known,
+                 struct address *sender, u256 *cost, uint64_t *state_nonce,
+                 enum txpool_reason *reason);
 
 #endif

@@ -48,9 +48,17 @@ int txpool_reject(enum txpool_reason *reason, enum txpool_reason r)
     return err_set(ERR_INVAL, "%s", txpool_reason_str(r));
 }
 
+bool txpool_sender_matches(const struct txpool *pool, const struct txpool_sender *known)
+{
+    return known->rules.homestead == pool->rules.homestead &&
+           known->rules.eip155 == pool->rules.eip155 &&
+           known->rules.chain_id == pool->rules.chain_id;
+}
+
 int txpool_check(const struct txpool *pool, const struct txpool_state_reader *rd,
-                 const struct tx *tx, bool local, struct address *sender, u256 *cost,
-                 uint64_t *state_nonce, enum txpool_reason *reason)
+                 const struct tx *tx, bool local, const struct txpool_sender *known,
+                 struct address *sender, u256 *cost, uint64_t *state_nonce,
+                 enum txpool_reason *reason)
 {
     if (tx->has_to && tribe_is_chief_update_any(pool->params, &tx->to, tx->data, tx->data_len))
         return txpool_reject(reason, TXPOOL_CHIEF_UPDATE);
@@ -66,7 +74,13 @@ int txpool_check(const struct txpool *pool, const struct txpool_state_reader *rd
     u256 want = u256_from_u64(pool->params->chain_id);
     if (!u256_eq(&cid, &want) || !pool->rules.eip155)
         return txpool_reject(reason, TXPOOL_INVALID_CHAIN_ID);
-    int rc = tx_sender(tx, &pool->rules, sender);
+    int rc;
+    if (known && txpool_sender_matches(pool, known)) {
+        *sender = known->sender;
+        rc = 0;
+    } else {
+        rc = tx_sender(tx, &pool->rules, sender);
+    }
     if (rc == ERR_NOMEM)
         return rc;
     if (rc)

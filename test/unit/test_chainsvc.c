@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "chain/chaindb.h"
 #include "chain/genesis.h"
@@ -265,6 +266,75 @@ START_TEST(automine_imports_before_the_answer)
     uint8_t junk[3] = {0xc1, 0x80, 0x00};
     ck_assert_int_ne(chainsvc_submit_tx(t.s, junk, sizeof junk, true, &h, &why), 0);
     ck_assert_uint_eq(chainsvc_head_number(t.s, NULL), 5);
+    svc_close(&t);
+}
+END_TEST
+
+/* -automine with many callers: submits that wait together become one
+ * block, and each caller is still answered only once its tx is mined. The
+ * chain thread is kept busy by a long `generate` while 8 callers submit,
+ * so that all 8 are queued when it looks at the queue again. */
+struct batch_caller {
+    struct svc *t;
+    unsigned from;
+    int rc;
+    bool mined_at_answer;
+    struct hash32 hash;
+};
+
+static void *batch_submit(void *arg)
+{
+    struct batch_caller *c = arg;
+    struct tx tx = transfer(c->from, 9, 0, 1000 + c->from);
+    enum txpool_reason why;
+    c->rc = submit(c->t, &tx, &c->hash, &why);
+    c->mined_at_answer = c->rc == 0 && mined(c->t, &c->hash);
+    tx_free(&tx);
+    return NULL;
+}
+
+struct generate_job {
+    struct svc *t;
+    int rc;
+};
+
+static void *long_generate(void *arg)
+{
+    struct generate_job *g = arg;
+    struct hash32 hs[CHAINSVC_GENERATE_MAX];
+    g->rc = chainsvc_generate(g->t->s, 200, hs, NULL);
+    return NULL;
+}
+
+START_TEST(automine_batches_waiting_submits)
+{
+    struct svc t;
+    svc_open(&t, "chainsvc_batch", true);
+    struct generate_job g = {&t, -1};
+    pthread_t gen;
+    ck_assert_int_eq(pthread_create(&gen, NULL, long_generate, &g), 0);
+    while (chainsvc_head_number(t.s, NULL) < 2)
+        usleep(1000);
+    struct batch_caller callers[8];
+    pthread_t th[8];
+    for (unsigned i = 0; i < 8; i++) {
+        callers[i] = (struct batch_caller){.t = &t, .from = i, .rc = -1};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, batch_submit, &callers[i]), 0);
+    }
+    for (unsigned i = 0; i < 8; i++)
+        pthread_join(th[i], NULL);
+    pthread_join(gen, NULL);
+    ck_assert_msg(g.rc == 0, "generate: %d", g.rc);
+    for (unsigned i = 0; i < 8; i++) {
+        ck_assert_msg(callers[i].rc == 0, "caller %u: %d", i, callers[i].rc);
+        ck_assert_msg(callers[i].mined_at_answer, "caller %u answered before its block", i);
+    }
+    uint64_t blocks = chainsvc_head_number(t.s, NULL) - 200;
+    ck_assert_msg(blocks >= 1 && blocks < 8, "%llu automine blocks for 8 waiting submits",
+                  (unsigned long long)blocks);
+    size_t pending = 9, queued = 9;
+    ck_assert_int_eq(chainsvc_pool_status(t.s, &pending, &queued), 0);
+    ck_assert_uint_eq(pending + queued, 0);
     svc_close(&t);
 }
 END_TEST
@@ -767,6 +837,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, generate_moves_the_published_head);
     tcase_add_test(tc, automine_imports_before_the_answer);
+    tcase_add_test(tc, automine_batches_waiting_submits);
     tcase_add_test(tc, pool_views_without_automine);
     tcase_add_test(tc, send_tx_takes_the_pool_nonce);
     tcase_add_test(tc, reorg_returns_dropped_txs_to_the_pool);
