@@ -217,19 +217,23 @@ static const struct rpc_param_doc tx_by_number_index_params[] = {
      .nparams = RPC_COUNT(p), .result = res}
 #define CHAIN_METHOD0(n, f, sum, res) \
     {.name = n, .fn = f, .flags = RPC_PUBLIC, .summary = sum, .result = res}
+/* Reads of the published head or of constants: answered on the loop thread,
+ * without the two thread hand-offs a worker costs. */
+#define CHAIN_METHOD0_INLINE(n, f, sum, res) \
+    {.name = n, .fn = f, .flags = RPC_PUBLIC | RPC_INLINE, .summary = sum, .result = res}
 
 static const struct rpc_method eth_methods[] = {
     CHAIN_METHOD0("eth_accounts", rpc_eth_accounts,
                   "Returns the addresses of the node's wallet (regtest: the ten dev accounts).",
                   "[\"0x...\", ...] (addresses)"),
-    CHAIN_METHOD0("eth_blockNumber", rpc_eth_block_number,
+    CHAIN_METHOD0_INLINE("eth_blockNumber", rpc_eth_block_number,
                   "Returns the number of the head block.", "\"0x1a\" (quantity)"),
-    CHAIN_METHOD0("eth_chainId", rpc_eth_chain_id,
+    CHAIN_METHOD0_INLINE("eth_chainId", rpc_eth_chain_id,
                   "Returns the EIP-155 chain id (regtest: 0x53504543).", "\"0x...\" (quantity)"),
-    CHAIN_METHOD0("eth_coinbase", rpc_eth_coinbase,
+    CHAIN_METHOD0_INLINE("eth_coinbase", rpc_eth_coinbase,
                   "Returns the node's address, the one its key signs blocks with.",
                   "\"0x...\" (address)"),
-    CHAIN_METHOD0("eth_gasPrice", rpc_eth_gas_price,
+    CHAIN_METHOD0_INLINE("eth_gasPrice", rpc_eth_gas_price,
                   "Returns the gas price to offer: the network's minimum, or 18 gwei.",
                   "\"0x...\" (quantity, wei)"),
     CHAIN_METHOD("eth_getBalance", rpc_eth_get_balance,

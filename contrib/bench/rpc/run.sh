@@ -28,6 +28,7 @@
 #                    and `ganache` do when started without options (to a file here); 0: both
 #                    quiet (hardhat_setLoggingEnabled false, ganache --logging.quiet), like
 #                    spectrumd, which logs no line per request
+#   WORKLOADS        which workloads (default "blockNumber getBalance call sendRaw")
 #   PIN1             1: run the 1-client workloads with the node (all its threads) and wrk on
 #                    CPU 0 only, so that a request and its answer cost no cross-CPU wake-up
 #                    (see README.md: on an idle VM that wake-up dominates 1-client figures)
@@ -223,7 +224,19 @@ pin_node() {   # pin_node PID 0|all
 }
 
 declare -A fig bad
-workloads="blockNumber getBalance call sendRaw"
+workloads="${WORKLOADS:-blockNumber getBalance call sendRaw}"
+
+# eth_sendRawTransaction with automine at 1 and 64 clients; every answered tx must be mined.
+bench_sendraw() {   # bench_sendraw NAME URL PID
+    local name=$1 url=$2 pid=$3 n
+    pin_node "$pid" 0
+    read -r "fig[$name,sendRaw,1]" "bad[$name,sendRaw,1]" n < <(run_wrk "$name" sendRaw-1 "$url" 1 1 sendraw.lua "$tmp/tx/tx1-")
+    pin_node "$pid" all
+    check_mined "$name" "$url" single "$n" 1 || bad[$name,sendRaw,1]=$((bad[$name,sendRaw,1] + 1))
+    read -r "fig[$name,sendRaw,64]" "bad[$name,sendRaw,64]" n < <(run_wrk "$name" sendRaw-64 "$url" "$clients_many" "$clients_many" sendraw.lua "$tmp/tx/tx64-")
+    check_mined "$name" "$url" many "$n" "$clients_many" || bad[$name,sendRaw,64]=$((bad[$name,sendRaw,64] + 1))
+    say "$name: sendRawTransaction ${fig[$name,sendRaw,1]} tx/s at 1 client, ${fig[$name,sendRaw,64]} at $clients_many"
+}
 
 bench_node() {   # bench_node NAME
     local name=$1 port url w
@@ -240,7 +253,8 @@ bench_node() {   # bench_node NAME
     sleep 2
     fig[$name,idle]=$(rss_tree "$pid" VmRSS)
     say "$name: idle RSS $((fig[$name,idle] / 1024)) MiB"
-    for w in blockNumber getBalance call; do
+    for w in $workloads; do
+        [ "$w" = sendRaw ] && continue
         "$node22" "$here/prepare.mjs" check "$url" "$tmp/tx" "$w" || die "$name: $w does not work"
         # Warm-up (JIT, caches), not counted.
         duration=1 run_wrk "$name" "$w-warm" "$url" 2 "$clients_many" read.lua \
@@ -251,14 +265,7 @@ bench_node() {   # bench_node NAME
         read -r "fig[$name,$w,64]" "bad[$name,$w,64]" _ < <(run_wrk "$name" "$w-64" "$url" 2 "$clients_many" read.lua "$tmp/tx/body-$w.json")
         say "$name: $w ${fig[$name,$w,1]} req/s at 1 client, ${fig[$name,$w,64]} at $clients_many"
     done
-    local n
-    pin_node "$pid" 0
-    read -r "fig[$name,sendRaw,1]" "bad[$name,sendRaw,1]" n < <(run_wrk "$name" sendRaw-1 "$url" 1 1 sendraw.lua "$tmp/tx/tx1-")
-    pin_node "$pid" all
-    check_mined "$name" "$url" single "$n" 1 || bad[$name,sendRaw,1]=$((bad[$name,sendRaw,1] + 1))
-    read -r "fig[$name,sendRaw,64]" "bad[$name,sendRaw,64]" n < <(run_wrk "$name" sendRaw-64 "$url" "$clients_many" "$clients_many" sendraw.lua "$tmp/tx/tx64-")
-    check_mined "$name" "$url" many "$n" "$clients_many" || bad[$name,sendRaw,64]=$((bad[$name,sendRaw,64] + 1))
-    say "$name: sendRawTransaction ${fig[$name,sendRaw,1]} tx/s at 1 client, ${fig[$name,sendRaw,64]} at $clients_many"
+    case " $workloads " in *" sendRaw "*) bench_sendraw "$name" "$url" "$pid" ;; esac
     fig[$name,loaded]=$(rss_tree "$pid" VmHWM)
     fig[$name,after]=$(rss_tree "$pid" VmRSS)
     say "$name: peak RSS $((fig[$name,loaded] / 1024)) MiB, $((fig[$name,after] / 1024)) MiB after the load"
