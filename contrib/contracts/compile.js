@@ -13,7 +13,8 @@ const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
 
-const CONTRACTS = ['ChiefBase', 'POC', 'TribeChief', 'Anmap', 'MeshBox', 'ProxyToken'];
+const CONTRACTS = ['ChiefBase', 'POC', 'TribeChief', 'Anmap', 'MeshBox', 'ProxyToken',
+                   'SecretRegistry', 'TokensNetwork', 'SMTToken', 'PhotonTestToken'];
 const PINNED_SOLC = require('./package.json').devDependencies.solc;
 const SETTINGS = {
     optimizer: { enabled: true, runs: 200 },
