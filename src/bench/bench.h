@@ -36,5 +36,6 @@ void bench_bn254(void);
 void bench_chain(void);
 void bench_txpool(void);
 void bench_import(void);
+void bench_rlpx(void);
 
 #endif

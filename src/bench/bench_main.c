@@ -66,5 +66,6 @@ int main(int argc, char **argv)
     bench_chain();
     bench_txpool();
     bench_import();
+    bench_rlpx();
     return 0;
 }

@@ -10,4 +10,5 @@ libspectrum_crypto_a_SOURCES = \
 	src/crypto/aes.c src/crypto/aes.h \
 	src/crypto/kdf.c src/crypto/kdf.h \
 	src/crypto/keystore.c src/crypto/keystore.h \
+	src/crypto/ecies.c src/crypto/ecies.h \
 	src/crypto/ossl.h
