@@ -9,4 +9,5 @@ libspectrum_state_a_SOURCES = \
 	src/state/state_account.c \
 	src/state/state_storage.c \
 	src/state/state_journal.c \
-	src/state/state_root.c
+	src/state/state_root.c \
+	src/state/code_cache.c src/state/code_cache.h

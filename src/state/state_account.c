@@ -23,6 +23,7 @@
 
 #include "crypto/keccak.h"
 #include "primitives/rlp.h"
+#include "state/code_cache.h"
 #include "state/state_internal.h"
 
 /* keccak256("") */
@@ -261,6 +262,13 @@ static void code_load(struct state *s, struct obj *o)
         state_fail(s, err_set(ERR_NOTFOUND, "state: code %s: no store", hex));
         return;
     }
+    uint8_t *cached;
+    size_t clen;
+    if (code_cache_get(&o->code_hash, &cached, &clen) == 0) {
+        o->code = cached;
+        o->code_len = clen;
+        return;
+    }
     const uint8_t *p;
     size_t n;
     int rc = s->store.get(s->store.ctx, o->code_hash.b, &p, &n);
@@ -286,6 +294,7 @@ static void code_load(struct state *s, struct obj *o)
     memcpy(c, p, n);
     o->code = c;
     o->code_len = n;
+    code_cache_put(&o->code_hash, c, n);
 }
 
 const uint8_t *state_get_code(struct state *s, const struct address *a, size_t *len)

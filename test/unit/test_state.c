@@ -21,6 +21,7 @@
 #include "../conformance/fixtures.h"
 #include "chain/genesis.h"
 #include "crypto/keccak.h"
+#include "state/code_cache.h"
 #include "state/state.h"
 #include "storage/db.h"
 #include "storage/trie_db.h"
@@ -1371,12 +1372,46 @@ START_TEST(random_against_model)
 }
 END_TEST
 
+/* The process-wide code cache: what one state verified, every later state
+ * gets without the database; keyed by the code hash alone. */
+START_TEST(code_cache_by_hash)
+{
+    code_cache_clear();
+    uint8_t code[100];
+    for (size_t i = 0; i < sizeof code; i++)
+        code[i] = (uint8_t)(i * 7 + 1);
+    struct hash32 h, other;
+    keccak256(code, sizeof code, h.b);
+    uint8_t *got;
+    size_t len;
+    ck_assert_int_eq(code_cache_get(&h, &got, &len), ERR_NOTFOUND);
+    code_cache_put(&h, code, sizeof code);
+    ck_assert_int_eq(code_cache_get(&h, &got, &len), 0);
+    ck_assert_uint_eq(len, sizeof code);
+    ck_assert(memcmp(got, code, len) == 0);
+    free(got);
+    /* Same slot, another hash: not confused with the first. */
+    other = h;
+    other.b[31] ^= 1;
+    ck_assert_int_eq(code_cache_get(&other, &got, &len), ERR_NOTFOUND);
+    /* Too big or empty: not kept. */
+    static uint8_t big[CODE_CACHE_MAX_LEN + 1];
+    struct hash32 hb;
+    keccak256(big, sizeof big, hb.b);
+    code_cache_put(&hb, big, sizeof big);
+    ck_assert_int_eq(code_cache_get(&hb, &got, &len), ERR_NOTFOUND);
+    code_cache_clear();
+    ck_assert_int_eq(code_cache_get(&h, &got, &len), ERR_NOTFOUND);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("state");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, round_trips);
+    tcase_add_test(tc, code_cache_by_hash);
     tcase_add_test(tc, nested_snapshots);
     tcase_add_test(tc, selfdestruct_deletes);
     tcase_add_test(tc, touched_empty_accounts);
