@@ -61,15 +61,34 @@ static void serialize_pub(const secp256k1_pubkey *pk, uint8_t pub[64])
     memcpy(pub, out + 1, 64);
 }
 
+/* The last key each thread derived a public key for, by the keccak of the
+ * secret (not the secret itself): the node key is asked for its public key
+ * several times per block it produces, and a point multiplication costs a
+ * hundred times the hash. */
+static _Thread_local struct {
+    bool valid;
+    uint8_t sk_hash[32];
+    uint8_t pub[64];
+} last_pub;
+
 int ecdsa_pubkey(const uint8_t sk[32], uint8_t pub[64])
 {
     int rc = ecdsa_init();
     if (rc)
         return rc;
+    uint8_t h[32];
+    keccak256(sk, 32, h);
+    if (last_pub.valid && memcmp(h, last_pub.sk_hash, 32) == 0) {
+        memcpy(pub, last_pub.pub, 64);
+        return 0;
+    }
     secp256k1_pubkey pk;
     if (!secp256k1_ec_pubkey_create(ctx, &pk, sk))
         return err_set(ERR_CRYPTO, "secp256k1: invalid secret key");
     serialize_pub(&pk, pub);
+    memcpy(last_pub.sk_hash, h, 32);
+    memcpy(last_pub.pub, pub, 64);
+    last_pub.valid = true;
     return 0;
 }
 
