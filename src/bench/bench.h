@@ -37,5 +37,6 @@ void bench_chain(void);
 void bench_txpool(void);
 void bench_import(void);
 void bench_rlpx(void);
+void bench_automine(void);
 
 #endif

@@ -67,5 +67,6 @@ int main(int argc, char **argv)
     bench_txpool();
     bench_import();
     bench_rlpx();
+    bench_automine();
     return 0;
 }
