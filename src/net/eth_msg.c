@@ -252,7 +252,7 @@ int eth_transactions_decode(const uint8_t *in, size_t len, struct eth_txs *out)
     size_t n;
     int rc = open_list(what, in, len, &list);
     if (rc == 0)
-        rc = count_items(what, &list, 0, TX_MIN_ENCODED_SIZE, "transactions", &n);
+        rc = count_items(what, &list, ETH_MAX_TXS, TX_MIN_ENCODED_SIZE, "transactions", &n);
     if (rc == 0)
         out->items = alloc_items(what, n, sizeof *out->items, &rc);
     if (rc)

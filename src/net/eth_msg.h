@@ -34,7 +34,7 @@
  *
  * Memory: a decoded value is proportional to its payload. The largest ratio
  * is that of transactions (a 10-byte minimal tx decodes into a ~270-byte
- * struct), the same as block.h's for bodies.
+ * struct), the same as block.h's for bodies; hence ETH_MAX_TXS.
  *
  * Errors: ERR_RANGE (payload above ETH_MAX_MSG_SIZE, too many items, an
  * integer above its width), ERR_DECODE (shape: wrong list arity, a hash that
@@ -77,6 +77,10 @@
 #define ETH_MAX_BODIES 128      /* MaxBlockFetch */
 #define ETH_MAX_NODE_DATA 384   /* MaxStateFetch */
 #define ETH_MAX_RECEIPTS 256    /* MaxReceiptFetch (blocks per message) */
+/* Transactions per Transactions message: geth sends batches of ~100 KB
+ * (a few hundred txs); a decoded tx takes ~25 times its minimal encoding,
+ * so without a count cap one 10 MiB message could cost ~270 MB. */
+#define ETH_MAX_TXS 4096
 
 enum eth_code {
     ETH_STATUS = 0x00,
@@ -183,8 +187,8 @@ struct eth_txs {
     size_t count;
 };
 
-/* Decodes Transactions (bounded by the payload size only). A typed
- * transaction is ERR_UNSUPPORTED. */
+/* Decodes Transactions: at most ETH_MAX_TXS (ERR_RANGE above, before any
+ * allocation). A typed transaction is ERR_UNSUPPORTED. */
 int eth_transactions_decode(const uint8_t *in, size_t len, struct eth_txs *out);
 
 void eth_txs_free(struct eth_txs *t);

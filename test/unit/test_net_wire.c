@@ -748,6 +748,16 @@ START_TEST(transactions)
     rlp_list_end(&b, t);
     rlp_list_end(&b, m);
     ck_err(eth_transactions_decode(b.data, b.len, &got), ERR_DECODE, "transaction 0");
+    /* more transactions than ETH_MAX_TXS, each a valid one: refused before
+     * anything is allocated */
+    bytes_reset(&b);
+    m = rlp_list_begin(&b);
+    for (int i = 0; i <= ETH_MAX_TXS; i++)
+        rlp_put_raw(&b, e.raw[0].data, e.raw[0].len);
+    rlp_list_end(&b, m);
+    ck_assert_uint_lt(b.len, ETH_MAX_MSG_SIZE);
+    ck_err(eth_transactions_decode(b.data, b.len, &got), ERR_RANGE, "at most 4096");
+    ck_assert_ptr_null(got.items);
     /* oversize message */
     uint8_t *big = calloc(ETH_MAX_MSG_SIZE + 1, 1);
     ck_assert_ptr_nonnull(big);
