@@ -14,7 +14,7 @@ const path = require('path');
 const crypto = require('crypto');
 
 const CONTRACTS = ['ChiefBase', 'POC', 'TribeChief', 'Anmap', 'MeshBox', 'ProxyToken',
-                   'SecretRegistry', 'TokensNetwork', 'SMTToken', 'PhotonTestToken'];
+                   'SecretRegistry', 'TokensNetwork', 'SMTToken', 'PhotonTestToken', 'MeshBoxRegistry'];
 const PINNED_SOLC = require('./package.json').devDependencies.solc;
 const SETTINGS = {
     optimizer: { enabled: true, runs: 200 },
