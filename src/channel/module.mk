@@ -1,4 +1,13 @@
 # channel: the state-channel hub (Photon-compatible; spec/photon.md).
+# The byte-exact parts come first, each a pure file with its own unit suite:
+# locks (hashlocks, merkle tree), sig (contract-facing signed messages),
+# msg (the off-chain packets), balance (channel arithmetic, settlement) and
+# fees (mediator fees).
 noinst_LIBRARIES += libspectrum_channel.a
 libspectrum_channel_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(SECP256K1_CFLAGS)
-libspectrum_channel_a_SOURCES =
+libspectrum_channel_a_SOURCES = \
+	src/channel/locks.c src/channel/locks.h \
+	src/channel/sig.c src/channel/sig.h \
+	src/channel/msg.c src/channel/msg.h \
+	src/channel/balance.c src/channel/balance.h \
+	src/channel/fees.c src/channel/fees.h
