@@ -27,6 +27,7 @@ runs_for() {
     if [ -n "${FUZZ_RUNS:-}" ]; then echo "$FUZZ_RUNS"; return; fi
     case "$1" in
         fuzz_evm) echo 150000 ;;
+        fuzz_rlpx_handshake) echo 200000 ;;  # every input costs ECDH and ECIES (~0.2 ms)
         *) echo 1000000 ;;
     esac
 }
