@@ -9,3 +9,4 @@ include src/net/snappy.mk
 include src/net/discv4.mk
 include src/net/rlpx.mk
 include src/net/wire.mk
+include src/net/p2p.mk

@@ -24,6 +24,9 @@
 #include "chain/params.h"
 #include "chainsvc/chainsvc.h"
 #include "consensus/tribe_chain_engine.h"
+#include "net/netopts.h"
+#include "net/p2p.h"
+#include "net/p2p_key.h"
 #include "node/chainsetup.h"
 #include "node/keys.h"
 #include "node/network.h"
@@ -68,6 +71,7 @@ static int start_rpc(struct node *n, const struct args *a, const struct address 
             .stop_arg = n,
             .chain = n->chain,
             .wallet = n->wallet,
+            .p2p = n->p2p,
             .has_relayer = relayer != NULL,
         };
         if (relayer)
@@ -84,6 +88,28 @@ static void on_chain_event(void *arg, const struct chainsvc_event *ev)
 {
     struct node *n = arg;
     rpc_publish_chain_event(n->rpc, n->db, &n->params, ev);
+    p2p_on_chain_event(n->p2p, ev);
+}
+
+/* The p2p service (net/p2p.h), unless -maxpeers=0. Its identity is the node
+ * key, except on regtest (net/p2p_key.h says why). */
+static int start_p2p(struct node *n, const struct args *a)
+{
+    struct netopts o;
+    int rc = netopts_from_args(a, &n->params, &o);
+    if (rc == 0 && !o.enabled)
+        log_info("P2P: off (-maxpeers=0)");
+    if (rc == 0 && o.enabled) {
+        o.cfg.chain = n->chain;
+        rc = n->params.network == CHAIN_REGTEST
+                 ? p2p_key_load(n->paths.netdir, o.cfg.node_key)
+                 : node_load_nodekey(a, n->paths.netdir, false, o.cfg.node_key);
+        if (rc == 0)
+            rc = p2p_start(&o.cfg, &n->p2p);
+        OPENSSL_cleanse(o.cfg.node_key, sizeof o.cfg.node_key);
+    }
+    netopts_free(&o);
+    return rc;
 }
 
 /* The wallet, the node key, the genesis and the chain service. Out:
@@ -203,6 +229,9 @@ int node_start(struct node *n, const struct args *a)
     }
     signal(SIGPIPE, SIG_IGN);
 
+    rc = start_p2p(n, a);
+    if (rc)
+        return rc;
     rc = start_rpc(n, a, has_relayer ? &relayer : NULL);
     if (rc)
         return rc;
@@ -229,6 +258,8 @@ void node_stop(struct node *n)
     }
     rpc_server_stop(n->rpc);
     n->rpc = NULL;
+    p2p_stop(n->p2p);
+    n->p2p = NULL;
     chainsvc_stop(n->chain);
     n->chain = NULL;
     wallet_free(n->wallet);

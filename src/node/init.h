@@ -22,6 +22,7 @@ struct chainsvc;
 struct db;
 struct event_base;
 struct event;
+struct p2p;
 struct rpc_server;
 struct wallet;
 
@@ -36,6 +37,7 @@ struct node {
     struct event_base *base;
     struct event *signals[3];   /* SIGTERM, SIGINT, SIGHUP */
     struct rpc_server *rpc;     /* NULL with -norpc -nows */
+    struct p2p *p2p;            /* the p2p service (net/p2p.h); NULL with -maxpeers=0 */
     bool log_open;
 };
 
@@ -46,7 +48,8 @@ struct node {
  * opens the wallet (<netdir>/keystore; regtest: the dev accounts, unlocked)
  * and the node key, starts the chain service on the database (the genesis
  * from share/genesis/ on first start; chainsvc/chainsvc.h), sets up the
- * event loop and its signal handlers, starts the JSON-RPC server (HTTP and
+ * event loop and its signal handlers, starts the p2p service (net/p2p.h;
+ * not with -maxpeers=0), starts the JSON-RPC server (HTTP and
  * WebSocket, see rpc/server.h; its `stop` method shuts the node down as
  * SIGTERM does) and connects the chain's events to its subscriptions, then
  * logs "spectrumd <version> starting, network <name>, data dir <path>".
@@ -62,8 +65,8 @@ int node_run(struct node *n);
 
 /* Shuts down whatever node_start set up, in reverse order: the chain's
  * events, RPC server (handlers waiting on the chain get their answers),
- * chain service (the block being imported is finished), wallet, database,
- * pid file, lock; logs "Shutdown: done" and closes the log. Safe after a
+ * p2p service (peers get Disconnect "client quitting"), chain service (the
+ * block being imported is finished), wallet, database, pid file, lock; logs "Shutdown: done" and closes the log. Safe after a
  * failed or partial node_start. Thread: main. */
 void node_stop(struct node *n);
 

@@ -12,6 +12,7 @@
 
 #include "node/chainsetup.h"
 #include "node/keys.h"
+#include "net/netopts.h"
 #include "node/network.h"
 #include "rpc/options.h"
 #include "util/args.h"
@@ -117,6 +118,8 @@ int node_register_daemon(struct args *a, bool foreign)
         rc = node_register_chain(a, foreign);
     if (rc == 0)
         rc = node_register_wallet(a, foreign); /* -relayer (node/keys.h) */
+    if (rc == 0)
+        rc = netopts_register(a, foreign); /* -port, -maxpeers, ... (net/netopts.h) */
     return rc ? rc : rpc_register_args(a, foreign);
 }
 

@@ -11,13 +11,21 @@
  * client learns of a typo at once) and then answers -32000 "p2p is not
  * running yet"; the p2p module replaces both.
  *
+ * Once the p2p service runs (rpc_env.p2p, net/p2p.h), admin_nodeInfo
+ * gives its enode (address, port), admin_peers its published peer list and
+ * admin_addPeer queues a static peer for it; with p2p off (-maxpeers=0)
+ * they answer as above.
+ *
  * Every method needs credentials (dispatch.h). Handlers read only the
- * chain service's published data and the database (chainread.h).
+ * chain service's published data and the database (chainread.h), and the
+ * p2p service's published view.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "chainsvc/chainsvc.h"
+#include "net/enode.h"
+#include "net/p2p.h"
 #include "rpc/chainread.h"
 #include "rpc/enode.h"
 #include "rpc/methods.h"
@@ -71,7 +79,16 @@ static json_t *node_info(const json_t *params, struct rpc_ctx *ctx)
     if (chainsvc_node_pubkey(svc, pub) != 0)
         return rpc_fail(ctx, RPC_SERVER_ERROR, "the node key is not available");
     uint16_t port = chainsvc_params(svc)->p2p_port;
-    if (rpc_enode_format(pub, ADVERTISED_IP, port, port, url) != 0)
+    char ip[46] = ADVERTISED_IP;
+    struct p2p *p2p = ctx->env->p2p;
+    if (p2p) {
+        struct enode self;
+        p2p_self(p2p, &self);
+        memcpy(pub, self.id, 64);
+        port = self.ep.tcp_port;
+        enode_ip_text(&self.ep, ip);
+    }
+    if (rpc_enode_format(pub, ip, port, port, url) != 0)
         return rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: %s", err_msg());
     rpc_enode_id(pub, id);
     json_t *eth = eth_protocol(ctx, svc);
@@ -81,10 +98,31 @@ static json_t *node_info(const json_t *params, struct rpc_ctx *ctx)
     snprintf(listen, sizeof listen, "[::]:%u", (unsigned)port);
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i}, s:{s:o}}",
                           "enode", url, "id", id, "name", ctx->env->client_version,
-                          "ip", ADVERTISED_IP, "listenAddr", listen,
+                          "ip", ip, "listenAddr", listen,
                           "ports", "discovery", (int)port, "listener", (int)port,
                           "protocols", "eth", eth);
     return o ? o : rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: out of memory");
+}
+
+/* One admin_peers entry, in geth's shape. */
+static json_t *peer_json(const struct p2p_peer_info *p)
+{
+    char id[129];
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < 64; i++) {
+        id[2 * i] = digits[p->id[i] >> 4];
+        id[2 * i + 1] = digits[p->id[i] & 15];
+    }
+    id[128] = 0;
+    json_t *caps = json_array();
+    for (size_t i = 0; caps && i < p->ncaps; i++)
+        json_array_append_new(caps, json_string(p->caps[i]));
+    return json_pack("{s:s, s:s, s:o, s:{s:s, s:s, s:b, s:b, s:b}, s:{s:{s:I, s:o, s:o}}}",
+                     "id", id, "name", p->name, "caps", caps ? caps : json_array(),
+                     "network", "localAddress", p->local_addr, "remoteAddress", p->remote_addr,
+                     "inbound", p->inbound, "trusted", 0, "static", p->is_static,
+                     "protocols", "eth", "version", (json_int_t)p->eth_version,
+                     "difficulty", td_json(&p->td), "head", rpc_json_hash(&p->head));
 }
 
 static json_t *peers(const json_t *params, struct rpc_ctx *ctx)
@@ -92,7 +130,26 @@ static json_t *peers(const json_t *params, struct rpc_ctx *ctx)
     if (rpc_params_count(ctx, params, 0, 0))
         return NULL;
     json_t *a = json_array();
-    return a ? a : rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: out of memory");
+    if (!a)
+        return rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: out of memory");
+    if (!ctx->env->p2p)
+        return a;
+    struct p2p_peer_info *v;
+    size_t n;
+    if (p2p_peers(ctx->env->p2p, &v, &n) != 0) {
+        json_decref(a);
+        return rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = peer_json(&v[i]);
+        if (!o || json_array_append_new(a, o) != 0) {
+            free(v);
+            json_decref(a);
+            return rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: out of memory");
+        }
+    }
+    free(v);
+    return a;
 }
 
 static json_t *add_peer(const json_t *params, struct rpc_ctx *ctx)
@@ -104,7 +161,14 @@ static json_t *add_peer(const json_t *params, struct rpc_ctx *ctx)
     struct rpc_enode n;
     if (rpc_enode_parse(url, strlen(url), &n) != 0)
         return rpc_fail(ctx, RPC_SERVER_ERROR, "invalid enode: %s", err_msg());
-    return rpc_fail(ctx, RPC_SERVER_ERROR, "p2p is not running yet");
+    if (!ctx->env->p2p)
+        return rpc_fail(ctx, RPC_SERVER_ERROR, "p2p is not running yet");
+    struct enode node;
+    if (enode_parse(url, strlen(url), &node) != 0)
+        return rpc_fail(ctx, RPC_SERVER_ERROR, "invalid enode: %s", err_msg());
+    if (p2p_add_peer(ctx->env->p2p, &node) != 0)
+        return rpc_fail(ctx, RPC_SERVER_ERROR, "cannot add peer: %s", err_msg());
+    return json_true();
 }
 
 static const struct rpc_param_doc add_peer_params[] = {
@@ -114,11 +178,11 @@ static const struct rpc_param_doc add_peer_params[] = {
 
 static const struct rpc_method admin_methods[] = {
     {.name = "admin_addPeer", .fn = add_peer, .flags = 0,
-     .summary = "Asks the node to connect to a peer. Until the p2p module runs, a valid URL "
-                "gets -32000 \"p2p is not running yet\"; a malformed one -32000 \"invalid "
-                "enode: <reason>\".",
+     .summary = "Adds a static peer: the node dials it soon and keeps reconnecting (with "
+                "backoff) while it runs. A malformed URL gets -32000 \"invalid enode: "
+                "<reason>\"; with p2p off (-maxpeers=0) -32000 \"p2p is not running yet\".",
      .params = add_peer_params, .nparams = RPC_COUNT(add_peer_params),
-     .result = "true (once p2p runs)"},
+     .result = "true"},
     {.name = "admin_nodeInfo", .fn = node_info, .flags = 0,
      .summary = "Describes this node as geth does: its enode URL (the node key's public key), "
                 "id (keccak256 of that key), name (web3_clientVersion), ip, listenAddr, ports "
@@ -126,7 +190,10 @@ static const struct rpc_method admin_methods[] = {
      .result = "{enode, id, name, ip, listenAddr, ports: {discovery, listener}, protocols: "
                "{eth: {network, difficulty, genesis, head}}}"},
     {.name = "admin_peers", .fn = peers, .flags = 0,
-     .summary = "Lists the connected peers (always empty until the p2p module runs).",
+     .summary = "Lists the connected peers (those that exchanged eth Status) as geth does: id, "
+                "name (client id), caps, network {localAddress, remoteAddress, inbound, "
+                "trusted, static}, protocols.eth {version, difficulty, head}. Empty with p2p "
+                "off.",
      .result = "[] (array of peer objects)"},
 };
 

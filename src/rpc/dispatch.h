@@ -70,6 +70,7 @@ enum rpc_transport {
 };
 
 struct chainsvc;
+struct p2p;
 struct rpc_registry;
 struct rpc_ws;
 struct wallet;
@@ -93,6 +94,10 @@ struct rpc_env {
      * answer -32000 "the chain is not available", eth_accounts []. */
     struct chainsvc *chain;
     struct wallet *wallet;
+    /* The p2p service (net/p2p.h: thread-safe queries and admin_addPeer);
+     * NULL when p2p is off (-maxpeers=0) or in tests: admin_peers is then
+     * [], net_peerCount 0, admin_addPeer "p2p is not running yet". */
+    struct p2p *p2p;
     /* The eth_newFilter family's store (filters.h: thread-safe), owned by
      * the server; the chain event publisher feeds it. */
     struct rpc_filters *filters;

@@ -3,12 +3,14 @@
  *
  * net_version is the devp2p network id (spec §1.1: 1 on mainnet, 3 on
  * testnet), which differs from the EIP-155 chain id (eth_chainId). There is
- * no p2p module yet: the node does not accept peers, so net_listening is
- * false and net_peerCount is 0 until it arrives and fills rpc_env.
+ * p2p service (rpc_env.p2p, net/p2p.h) answers net_listening and
+ * net_peerCount from what it published (a mutex-guarded count, so both stay
+ * constant-time); with p2p off they are false and 0.
  */
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "net/p2p.h"
 #include "rpc/methods.h"
 #include "rpc/params.h"
 
@@ -25,14 +27,14 @@ static json_t *listening(const json_t *params, struct rpc_ctx *ctx)
 {
     if (rpc_params_count(ctx, params, 0, 0))
         return NULL;
-    return json_false();
+    return json_boolean(ctx->env->p2p && p2p_listening(ctx->env->p2p));
 }
 
 static json_t *peer_count(const json_t *params, struct rpc_ctx *ctx)
 {
     if (rpc_params_count(ctx, params, 0, 0))
         return NULL;
-    return rpc_json_quantity(0);
+    return rpc_json_quantity(ctx->env->p2p ? p2p_peer_count(ctx->env->p2p) : 0);
 }
 
 static const struct rpc_method net_methods[] = {

@@ -539,6 +539,7 @@ int rpc_server_start(struct event_base *base, const struct rpc_config *cfg,
     s->env.stop_arg = info->stop_arg;
     s->env.chain = info->chain;
     s->env.wallet = info->wallet;
+    s->env.p2p = info->p2p;
     s->env.has_relayer = info->has_relayer;
     s->env.relayer = info->relayer;
     if ((rc = rpc_filters_new(&s->env.filters)))

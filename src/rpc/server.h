@@ -48,6 +48,7 @@ struct rpc_node_info {
     void *stop_arg;
     struct chainsvc *chain;         /* may be NULL; must outlive the server */
     struct wallet *wallet;          /* may be NULL; must outlive the server */
+    struct p2p *p2p;                /* may be NULL (p2p off); must outlive the server */
     /* The relayer account (rpc_env.relayer; relay.c); none without
      * has_relayer. */
     bool has_relayer;

@@ -29,3 +29,5 @@ EXTRA_DIST += test/functional/rpc_call.py
 EXTRA_DIST += test/functional/rpc_tribe.py test/functional/rpc_debug.py
 # Man pages against -help; 1,000 concurrent RPC clients (issue 5).
 EXTRA_DIST += test/functional/tool_manpages.py test/functional/feature_rpc_load.py
+# Peers over devp2p: connect, propagate, ban; a late node catches up (issue 6).
+EXTRA_DIST += test/functional/p2p_connect.py test/functional/p2p_catchup.py

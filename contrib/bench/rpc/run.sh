@@ -154,7 +154,7 @@ start_node() {   # start_node NAME PORT -> sets node_pid
     case "$name" in
     spectrumd)
         mkdir -p "$tmp/spectrumd"
-        "$SPECTRUMD" -regtest -datadir="$tmp/spectrumd" -noconf -printtoconsole=0 -automine=1 \
+        "$SPECTRUMD" -regtest -datadir="$tmp/spectrumd" -noconf -printtoconsole=0 -automine=1 -maxpeers=0 -nodiscover \
             -rpcbind=127.0.0.1 -rpcport="$port" -rpcallowip=127.0.0.1 -nows \
             >"$tmp/log/spectrumd.out" 2>&1 &
         node_pid=$! ;;
