@@ -42,6 +42,10 @@
 /* 0x23fb7fa0f6f88ce56b70ac3d671315f5baf84bb9 */
 #define A_MAIN_ANMAP {{0x23, 0xfb, 0x7f, 0xa0, 0xf6, 0xf8, 0x8c, 0xe5, 0x6b, 0x70, \
                        0xac, 0x3d, 0x67, 0x13, 0x15, 0xf5, 0xba, 0xf8, 0x4b, 0xb9}}
+/* TokensNetwork, Photon's default registry for the mainnet genesis hash
+ * (photon.md §1): 0x08b7d79ec4ebd53e5b89c7c062cc64bb09d063e3 */
+#define A_MAIN_TOKENS_NETWORK {{0x08, 0xb7, 0xd7, 0x9e, 0xc4, 0xeb, 0xd5, 0x3e, 0x5b, 0x89, \
+                                0xc7, 0xc0, 0x62, 0xcc, 0x64, 0xbb, 0x09, 0xd0, 0x63, 0xe3}}
 /* 0xe0014a4268ad3d7b131551be47bc6ed72a6937e4 */
 #define A_MAIN_BURN {{0xe0, 0x01, 0x4a, 0x42, 0x68, 0xad, 0x3d, 0x7b, 0x13, 0x15, \
                       0x51, 0xbe, 0x47, 0xbc, 0x6e, 0xd7, 0x2a, 0x69, 0x37, 0xe4}}
@@ -59,6 +63,11 @@
 /* 0x32bcF7d3b48A7Ceaa1b45199CB94098d0b3b3112 */
 #define A_TEST_POC {{0x32, 0xbc, 0xf7, 0xd3, 0xb4, 0x8a, 0x7c, 0xea, 0xa1, 0xb4, \
                      0x51, 0x99, 0xcb, 0x94, 0x09, 0x8d, 0x0b, 0x3b, 0x31, 0x12}}
+
+/* TokensNetwork, Photon's default registry for the testnet genesis hash
+ * (photon.md §1): 0xc479184abeb8c508ee96e4c093ee47af2256cbbf */
+#define A_TEST_TOKENS_NETWORK {{0xc4, 0x79, 0x18, 0x4a, 0xbe, 0xb8, 0xc5, 0x08, 0xee, 0x96, \
+                                0xe4, 0xc0, 0x93, 0xee, 0x47, 0xaf, 0x22, 0x56, 0xcb, 0xbf}}
 
 /* ---- devnet --------------------------------------------------------- */
 /* 0x57d2bcd8d702999daf240793919675c90b12a17a */
@@ -88,6 +97,8 @@
 #define A_REG_POC A_REG(0x02)
 #define A_REG_MESHBOX A_REG(0x03)
 #define A_REG_ANMAP A_REG(0x04)
+#define A_REG_TOKENS_NETWORK A_REG(0x05)
+#define A_REG_SMT_TOKEN A_REG(0x06)
 
 #define A_ZERO {{0}}
 
@@ -142,6 +153,9 @@ static const struct chain_params tables[CHAIN_NETWORK_COUNT] = {
         .meshbox_version = 1,
         .anmap_block = 2686801,
         .anmap = A_MAIN_ANMAP,
+        /* SMTToken: none known (Photon finds it by name()). */
+        .tokens_network = A_MAIN_TOKENS_NETWORK,
+        .smt_token = A_ZERO,
         .burn_enabled = true,
         .burn_account = A_MAIN_BURN,
         .burn_amount = BURN_12_PERCENT,
@@ -174,6 +188,9 @@ static const struct chain_params tables[CHAIN_NETWORK_COUNT] = {
         .meshbox_version = 0,
         .anmap_block = CHAIN_NEVER,
         .anmap = A_ZERO,
+        /* SMTToken: none known (Photon finds it by name()). */
+        .tokens_network = A_TEST_TOKENS_NETWORK,
+        .smt_token = A_ZERO,
         .burn_enabled = false,
         .burn_account = A_ZERO,
         .burn_amount = {{0}},
@@ -210,6 +227,9 @@ static const struct chain_params tables[CHAIN_NETWORK_COUNT] = {
         .meshbox_version = 2,
         .anmap_block = 6,
         .anmap = A_DEV_ANMAP,
+        /* no channel contracts on devnet */
+        .tokens_network = A_ZERO,
+        .smt_token = A_ZERO,
         .burn_enabled = false,
         .burn_account = A_ZERO,
         .burn_amount = {{0}},
@@ -240,6 +260,9 @@ static const struct chain_params tables[CHAIN_NETWORK_COUNT] = {
         .meshbox_version = 2,
         .anmap_block = 0,
         .anmap = A_REG_ANMAP,
+        /* deployed in the regtest genesis (doc/regtest.md) */
+        .tokens_network = A_REG_TOKENS_NETWORK,
+        .smt_token = A_REG_SMT_TOKEN,
         .burn_enabled = false,
         .burn_account = A_ZERO,
         .burn_amount = {{0}},

@@ -101,6 +101,15 @@ struct chain_params {
     uint64_t anmap_block;
     struct address anmap;
 
+    /* Channel contracts (photon.md §1-§2); the zero address when the
+     * network has none. tokens_network is TokensNetwork, the "registry"
+     * Photon looks up by genesis hash (its SecretRegistry is read from the
+     * contract, secret_registry()); smt_token is the SMTToken wrapper of
+     * the native coin (§2.10). Not consensus: only the channel hub and
+     * the regtest genesis read them. */
+    struct address tokens_network;
+    struct address smt_token;
+
     /* Rewards and the one-off burn (spec §7). */
     u256 block_reward;              /* wei, from chief100_block on */
     uint64_t halving_interval;      /* blocks per halving */

@@ -1,11 +1,15 @@
 /*
  * regtest_genesis.c — build the regtest genesis by deploying the system
- * contracts with our EVM; see regtest_genesis.h.
+ * and channel contracts with our EVM; see regtest_genesis.h.
  *
  * The one awkward part is the dump. A struct state has no way to list its
  * accounts or slots (the secure trie keeps only hashed keys), so:
- *  - accounts: the candidates are known (node key, dev accounts, the five
- *    contract addresses, the precompiles): each one that exists is written;
+ *  - accounts: the candidates are known (node key, dev accounts, the
+ *    contract addresses, the precompiles), plus every contract a deployed
+ *    contract created itself (TokensNetwork creates its SecretRegistry):
+ *    for a contract with nonce n > 1, the CREATE addresses of its nonces
+ *    1 … n−1 are candidates too, found again for those (a worklist). Each
+ *    candidate that exists is written;
  *  - storage keys: the EVM traces the deployment (EIP-3155 lines into a
  *    temporary file) and every SSTORE key any frame used is collected; for
  *    each contract the non-zero values under those keys are written.
@@ -39,10 +43,17 @@
  * hundred). */
 #define MAX_SSTORES 1000000u
 
-/* The system contracts of the regtest genesis, in deployment order. */
-enum { C_BASE = 0, C_POC, C_CHIEF, C_MESHBOX, C_ANMAP, C_COUNT };
+/* Bound on accounts the dump considers (about thirty today). */
+#define MAX_CANDIDATES 256u
+
+/* The contracts of the regtest genesis, in deployment order. */
+enum {
+    C_BASE = 0, C_POC, C_CHIEF, C_MESHBOX, C_ANMAP,
+    C_TOKENS_NETWORK, C_SMT_TOKEN, C_TEST_TOKEN, C_COUNT
+};
 static const char *const contract_names[C_COUNT] = {
     "ChiefBase", "POC", "TribeChief", "MeshBox", "Anmap",
+    "TokensNetwork", "SMTToken", "PhotonTestToken",
 };
 
 /* ---- keys ------------------------------------------------------------------ */
@@ -145,6 +156,7 @@ struct deploy {
     struct evm_tx_context txc;
     enum evm_fork fork;
     struct address node;
+    struct address dev[REGTEST_NDEV];
     struct address at[C_COUNT];
 };
 
@@ -165,6 +177,14 @@ static void word_dec(uint8_t w[32], const char *dec)
     u256 x;
     u256_from_dec(&x, dec, strlen(dec)); /* constants of the header: valid */
     u256_to_be(&x, w);
+}
+
+/* The first four bytes of keccak256(sig). */
+static void selector(uint8_t out[4], const char *sig)
+{
+    uint8_t h[32];
+    keccak256(sig, strlen(sig), h);
+    memcpy(out, h, 4);
 }
 
 /* Runs creation code ‖ args at d->at[c] from the node key, then finalizes. */
@@ -198,6 +218,59 @@ static int create(struct deploy *d, int c, const uint8_t *code, size_t code_len,
     return state_error(d->st);
 }
 
+/* Calls `to` with `input` from the node key as a transaction would: the
+ * node's nonce moves by one, the call must succeed and return the ABI
+ * word `true`, then the state is finalized. */
+static int call_true(struct deploy *d, const struct address *to, const uint8_t *input,
+                     size_t len, const char *what)
+{
+    uint64_t nonce = state_get_nonce(d->st, &d->node);
+    state_set_nonce(d->st, &d->node, nonce + 1);
+    struct evm_message m;
+    memset(&m, 0, sizeof m);
+    m.kind = EVM_CALL;
+    m.gas = REGTEST_CREATE_GAS;
+    m.sender = d->node;
+    m.recipient = *to;
+    m.code_address = *to;
+    m.input = input;
+    m.input_len = len;
+    struct evm_result r;
+    evm_set_context(d->evm, d->st, d->fork, &d->block, &d->txc);
+    int rc = evm_execute(d->evm, &m, &r);
+    if (rc)
+        return err_wrap(rc, "regtest: %s", what);
+    static const uint8_t yes[32] = {[31] = 1};
+    if (r.status != EVM_SUCCESS)
+        return err_set(ERR_INVAL, "regtest: %s: %s", what, evm_status_name(r.status));
+    if (r.output_len != 32 || memcmp(r.output, yes, 32) != 0)
+        return err_set(ERR_INVAL, "regtest: %s did not return true", what);
+    state_tx_finalize(d->st, true);
+    return state_error(d->st);
+}
+
+/* PhotonTestToken(supply = REGTEST_NDEV × the dev balance) mints to the
+ * node key, which then transfers each dev account its share. */
+static int deploy_test_token(struct deploy *d, const uint8_t *code, size_t code_len)
+{
+    u256 each, n = u256_from_u64(REGTEST_NDEV), supply;
+    u256_from_dec(&each, REGTEST_TEST_TOKEN_BALANCE_DEC, strlen(REGTEST_TEST_TOKEN_BALANCE_DEC));
+    if (u256_mul_overflow(&supply, &each, &n))
+        return err_set(ERR_RANGE, "regtest: PhotonTestToken supply overflows");
+    uint8_t a[1][32];
+    u256_to_be(&supply, a[0]);
+    int rc = create(d, C_TEST_TOKEN, code, code_len, (const uint8_t(*)[32])a, 1);
+    uint8_t in[4 + 64];
+    selector(in, "transfer(address,uint256)");
+    u256_to_be(&each, in + 36);
+    for (unsigned i = 0; rc == 0 && i < REGTEST_NDEV; i++) {
+        word_address(in + 4, &d->dev[i]);
+        rc = call_true(d, &d->at[C_TEST_TOKEN], in, sizeof in,
+                       "PhotonTestToken.transfer to a dev account");
+    }
+    return rc;
+}
+
 static int deploy_all(struct deploy *d, uint8_t *const code[C_COUNT],
                       const size_t code_len[C_COUNT])
 {
@@ -220,6 +293,19 @@ static int deploy_all(struct deploy *d, uint8_t *const code[C_COUNT],
     /* 4. MeshBox() and Anmap(). */
     rc = rc ? rc : create(d, C_MESHBOX, code[C_MESHBOX], code_len[C_MESHBOX], NULL, 0);
     rc = rc ? rc : create(d, C_ANMAP, code[C_ANMAP], code_len[C_ANMAP], NULL, 0);
+    /* 5. TokensNetwork(chain_id): Photon compares chain_id() with the
+     *    node's net_version, the network id (photon.md §1); on regtest it
+     *    equals the chain id. The constructor CREATEs the SecretRegistry at
+     *    the CREATE address of (TokensNetwork, nonce 1). */
+    word_u64(a[0], d->p->network_id);
+    rc = rc ? rc : create(d, C_TOKENS_NETWORK, code[C_TOKENS_NETWORK],
+                          code_len[C_TOKENS_NETWORK], (const uint8_t(*)[32])a, 1);
+    /* 6. SMTToken(tokens_network). */
+    word_address(a[0], &d->at[C_TOKENS_NETWORK]);
+    rc = rc ? rc : create(d, C_SMT_TOKEN, code[C_SMT_TOKEN], code_len[C_SMT_TOKEN],
+                          (const uint8_t(*)[32])a, 1);
+    /* 7. PhotonTestToken, then its supply to the dev accounts. */
+    rc = rc ? rc : deploy_test_token(d, code[C_TEST_TOKEN], code_len[C_TEST_TOKEN]);
     return rc;
 }
 
@@ -412,26 +498,49 @@ static int header_json(const struct deploy *d, json_t **out)
     return 0;
 }
 
-static int alloc_json(struct deploy *d, const struct address *dev, const struct keyset *ks,
-                      json_t **out)
+/* Adds the accounts contracts created themselves: for each candidate that
+ * has code and nonce n > 1, the CREATE addresses of nonces 1 … n−1
+ * (EIP-161: a contract starts at nonce 1); the loop reaches the added
+ * ones too, so a contract created by a created contract is found. */
+static int add_created(struct deploy *d, struct address *cand, size_t *n)
 {
-    /* Candidates: node key, dev accounts, contracts, precompiles 1..8. */
-    struct address cand[1 + REGTEST_NDEV + C_COUNT + 8];
+    for (size_t i = 0; i < *n; i++) {
+        if (state_get_code_size(d->st, &cand[i]) == 0)
+            continue;
+        uint64_t nonce = state_get_nonce(d->st, &cand[i]);
+        for (uint64_t k = 1; k < nonce; k++) {
+            if (*n == MAX_CANDIDATES)
+                return err_set(ERR_RANGE, "regtest: more than %u accounts to dump",
+                               MAX_CANDIDATES);
+            evm_create_address(&cand[i], k, &cand[*n]);
+            ++*n;
+        }
+    }
+    return 0;
+}
+
+static int alloc_json(struct deploy *d, const struct keyset *ks, json_t **out)
+{
+    /* Candidates: node key, dev accounts, contracts, precompiles 1..8,
+     * and what the contracts created. */
+    struct address cand[MAX_CANDIDATES];
     size_t n = 0;
     cand[n++] = d->node;
     for (int i = 0; i < REGTEST_NDEV; i++)
-        cand[n++] = dev[i];
+        cand[n++] = d->dev[i];
     for (int c = 0; c < C_COUNT; c++)
         cand[n++] = d->at[c];
     for (uint8_t i = 1; i <= 8; i++) {
         memset(&cand[n], 0, sizeof cand[n]);
         cand[n++].b[19] = i;
     }
+    int rc = add_created(d, cand, &n);
+    if (rc)
+        return rc;
     qsort(cand, n, sizeof cand[0], cmp_addr);
     json_t *alloc = json_object();
     if (!alloc)
         return err_set(ERR_NOMEM, "regtest: JSON");
-    int rc = 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if ((i && address_eq(&cand[i], &cand[i - 1])) || !state_exists(d->st, &cand[i]))
             continue;
@@ -465,8 +574,7 @@ static int hash_text(const char *text, const uint8_t root[32], struct hash32 *ha
     return rc;
 }
 
-static int write_json(struct deploy *d, const struct address *dev, const struct keyset *ks,
-                      char **out, size_t *len)
+static int write_json(struct deploy *d, const struct keyset *ks, char **out, size_t *len)
 {
     uint8_t root[32];
     int rc = state_root(d->st, root);
@@ -475,7 +583,7 @@ static int write_json(struct deploy *d, const struct address *dev, const struct 
     json_t *header = NULL, *alloc = NULL, *doc = NULL, *tmp = NULL;
     char *text = NULL;
     rc = header_json(d, &header);
-    rc = rc ? rc : alloc_json(d, dev, ks, &alloc);
+    rc = rc ? rc : alloc_json(d, ks, &alloc);
     if (rc)
         goto out;
     /* The hash first, from a document with header and alloc only. */
@@ -546,6 +654,11 @@ static int check_params(const struct chain_params *p, struct address at[C_COUNT]
     at[C_CHIEF] = ci->addr;
     at[C_MESHBOX] = p->meshbox;
     at[C_ANMAP] = p->anmap;
+    at[C_TOKENS_NETWORK] = p->tokens_network;
+    at[C_SMT_TOKEN] = p->smt_token;
+    if (address_from_hex(&at[C_TEST_TOKEN], REGTEST_TEST_TOKEN_ADDRESS,
+                         strlen(REGTEST_TEST_TOKEN_ADDRESS)))
+        return err_set(ERR_INVAL, "regtest: bad REGTEST_TEST_TOKEN_ADDRESS");
     for (int c = 0; c < C_COUNT; c++) {
         if (address_is_zero(&at[c]))
             return err_set(ERR_INVAL, "regtest: no address for %s", contract_names[c]);
@@ -570,12 +683,11 @@ int regtest_genesis_json(const struct chain_params *p, const char *contracts_dir
         return rc;
 
     uint8_t sk[32];
-    struct address dev[REGTEST_NDEV];
     rc = regtest_node_key(sk);
     rc = rc ? rc : regtest_key_address(sk, &d.node);
     for (unsigned i = 0; rc == 0 && i < REGTEST_NDEV; i++) {
         rc = regtest_dev_key(i, sk);
-        rc = rc ? rc : regtest_key_address(sk, &dev[i]);
+        rc = rc ? rc : regtest_key_address(sk, &d.dev[i]);
     }
     memset(sk, 0, sizeof sk);
     if (rc)
@@ -610,7 +722,7 @@ int regtest_genesis_json(const struct chain_params *p, const char *contracts_dir
     u256_from_dec(&bal, REGTEST_DEV_BALANCE_DEC, strlen(REGTEST_DEV_BALANCE_DEC));
     state_set_balance(d.st, &d.node, &bal);
     for (int i = 0; i < REGTEST_NDEV; i++)
-        state_set_balance(d.st, &dev[i], &bal);
+        state_set_balance(d.st, &d.dev[i], &bal);
     state_tx_finalize(d.st, true);
 
     evm_set_context(d.evm, d.st, d.fork, &d.block, &d.txc);
@@ -618,7 +730,7 @@ int regtest_genesis_json(const struct chain_params *p, const char *contracts_dir
     rc = deploy_all(&d, code, code_len);
     evm_set_trace(d.evm, NULL);
     rc = rc ? rc : collect_sstores(trace, &ks);
-    rc = rc ? rc : write_json(&d, dev, &ks, out, len);
+    rc = rc ? rc : write_json(&d, &ks, out, len);
 out:
     if (trace)
         fclose(trace);

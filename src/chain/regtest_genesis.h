@@ -4,9 +4,13 @@
  *
  * Why it is shaped this way: the regtest chain runs chief 1.0.0 from block 0,
  * so its genesis state must already hold TribeChief, ChiefBase, POC, MeshBox
- * and Anmap at the fixed regtest addresses of the chain parameters. Their
- * storage refers to each other (ChiefBase keeps TribeChief and POC, POC keeps
- * ChiefBase as its owner, TribeChief's constructor calls ChiefBase.init), so
+ * and Anmap at the fixed regtest addresses of the chain parameters; and the
+ * channel hub's tests need the channel contracts (TokensNetwork with its
+ * SecretRegistry, SMTToken, a test token the dev accounts already hold)
+ * without set-up transactions. Their storage refers to each other
+ * (ChiefBase keeps TribeChief and POC, POC keeps ChiefBase as its owner,
+ * TribeChief's constructor calls ChiefBase.init, TokensNetwork creates its
+ * SecretRegistry and keeps its address, SMTToken keeps TokensNetwork's), so
  * the state cannot be written by hand: it is produced by running each
  * contract's creation code, from the committed artifacts in share/contracts/,
  * with our own EVM, at its final address (evm_create_at), in the order of
@@ -53,7 +57,18 @@
 #define REGTEST_POC_WITHDRAW_WAIT 10    /* blocks */
 #define REGTEST_POC_HALVE_LIMIT 1000    /* blocks per deposit halving step */
 
-/* Gas given to each creation (metered; the largest needs about 2M). */
+/* The test token of the channel tests (PhotonTestToken, "PTT", 18
+ * decimals): its address, and the balance each dev account holds in it
+ * (10^24 = 1,000,000 PTT). Not a chain parameter: no node code uses it. */
+#define REGTEST_TEST_TOKEN_ADDRESS "0x5350454300000000000000000000000000000107"
+#define REGTEST_TEST_TOKEN_BALANCE_DEC "1000000000000000000000000"
+
+/* The node key's genesis nonce: one per creation (8) and one per transfer
+ * of the test token to a dev account, as if each had been a transaction. */
+#define REGTEST_NODE_NONCE (8 + REGTEST_NDEV)
+
+/* Gas given to each creation or call (metered; the largest, TokensNetwork
+ * with its SecretRegistry, needs about 3.8M). */
 #define REGTEST_CREATE_GAS 20000000u
 
 /* Longest artifact file read from the contracts directory. */
@@ -85,15 +100,24 @@ int regtest_key_address(const uint8_t sk[32], struct address *out);
  *    block 0 (params_evm_fork(p, 0)): ChiefBase(epoch, signerLimit) at
  *    p->chief_base, POC(chiefBase, minDeposit, withdrawWait, halveLimit) at
  *    p->poc, TribeChief(chiefBase, poc, 0) at the chief of block 0,
- *    MeshBox() at p->meshbox, Anmap() at p->anmap. Every account the
- *    deployment touched is written with its nonce, balance, code and
- *    non-zero storage (the node key keeps the nonce 5 of its creations).
+ *    MeshBox() at p->meshbox, Anmap() at p->anmap,
+ *    TokensNetwork(p->network_id) at p->tokens_network (it creates its
+ *    SecretRegistry at the CREATE address of (tokens_network, 1)),
+ *    SMTToken(tokens_network) at p->smt_token, and
+ *    PhotonTestToken(REGTEST_NDEV × REGTEST_TEST_TOKEN_BALANCE_DEC) at
+ *    REGTEST_TEST_TOKEN_ADDRESS; then the node key calls the token's
+ *    transfer(dev_i, REGTEST_TEST_TOKEN_BALANCE_DEC) for each dev account.
+ *    Every account the deployment touched, the SecretRegistry included, is
+ *    written with its nonce, balance, code and non-zero storage (the node
+ *    key's nonce is REGTEST_NODE_NONCE).
  *  - "expectedHash": the genesis block hash (chain/genesis.h) of the text.
  * Before returning, the text is parsed back and its state root compared
  * with the root of the deployment state, so an account or slot the dump
  * missed is an error, never a wrong file.
  * Args: p              regtest-like parameters: a 1.0.0 chief at block 0
- *                      and non-zero ChiefBase, POC, MeshBox, Anmap addresses
+ *                      and non-zero, distinct ChiefBase, POC, MeshBox,
+ *                      Anmap, TokensNetwork and SMTToken addresses (none
+ *                      equal to REGTEST_TEST_TOKEN_ADDRESS)
  *       contracts_dir  directory holding <Name>.json artifacts
  *                      (share/contracts: {"contractName", "bytecode", ...})
  * Out:  *out  NUL-terminated JSON text ending with a newline, malloc'd (the

@@ -192,7 +192,15 @@ START_TEST(fork_table_matches_spec)
     assert_addr(&r->poc, "0x5350454300000000000000000000000000000102");
     assert_addr(&r->meshbox, "0x5350454300000000000000000000000000000103");
     assert_addr(&r->anmap, "0x5350454300000000000000000000000000000104");
+    assert_addr(&r->tokens_network, "0x5350454300000000000000000000000000000105");
+    assert_addr(&r->smt_token, "0x5350454300000000000000000000000000000106");
     ck_assert(!r->burn_enabled);
+    /* Photon's registries on the live networks (photon.md §1); no SMTToken there. */
+    assert_addr(&m->tokens_network, "0x08b7d79ec4ebd53e5b89c7c062cc64bb09d063e3");
+    assert_addr(&t->tokens_network, "0xc479184abeb8c508ee96e4c093ee47af2256cbbf");
+    ck_assert(address_is_zero(&d->tokens_network));
+    ck_assert(address_is_zero(&m->smt_token) && address_is_zero(&t->smt_token) &&
+              address_is_zero(&d->smt_token));
 }
 END_TEST
 
