@@ -10,3 +10,4 @@ include src/net/discv4.mk
 include src/net/rlpx.mk
 include src/net/wire.mk
 include src/net/p2p.mk
+include src/net/sync.mk
