@@ -11,3 +11,11 @@ libspectrum_channel_a_SOURCES = \
 	src/channel/msg.c src/channel/msg.h \
 	src/channel/balance.c src/channel/balance.h \
 	src/channel/fees.c src/channel/fees.h
+# The channel state machine (pure: one channel's rules of §3.5, its ends,
+# chain events) and the hub's durable store (LevelDB, one batch per turn).
+libspectrum_channel_a_SOURCES += \
+	src/channel/endstate.c src/channel/endstate.h \
+	src/channel/channel.c src/channel/channel.h \
+	src/channel/channel_events.c \
+	src/channel/store.c src/channel/store.h \
+	src/channel/store_codec.c src/channel/store_codec.h
