@@ -38,5 +38,6 @@ void bench_txpool(void);
 void bench_import(void);
 void bench_rlpx(void);
 void bench_automine(void);
+void bench_meshbox(void);
 
 #endif

@@ -68,5 +68,6 @@ int main(int argc, char **argv)
     bench_import();
     bench_rlpx();
     bench_automine();
+    bench_meshbox();
     return 0;
 }

@@ -110,7 +110,6 @@
     .eip155_block = 0,                                  \
     .eip158_block = 0,                                  \
     .byzantium_block = 0,                               \
-    .meshbox_weighting_block = CHAIN_NEVER,             \
     .block_reward = REWARD_35_SMT,                      \
     .halving_interval = 4505000,                        \
     .min_gas_limit = 5000,                              \
@@ -153,6 +152,9 @@ static const struct chain_params tables[CHAIN_NETWORK_COUNT] = {
         .meshbox_version = 1,
         .anmap_block = 2686801,
         .anmap = A_MAIN_ANMAP,
+        .meshbox_weighting_block = CHAIN_NEVER,
+        .meshbox_registry = A_ZERO,
+        .meshbox_epoch = 0,
         /* SMTToken: none known (Photon finds it by name()). */
         .tokens_network = A_MAIN_TOKENS_NETWORK,
         .smt_token = A_ZERO,
@@ -188,6 +190,9 @@ static const struct chain_params tables[CHAIN_NETWORK_COUNT] = {
         .meshbox_version = 0,
         .anmap_block = CHAIN_NEVER,
         .anmap = A_ZERO,
+        .meshbox_weighting_block = CHAIN_NEVER,
+        .meshbox_registry = A_ZERO,
+        .meshbox_epoch = 0,
         /* SMTToken: none known (Photon finds it by name()). */
         .tokens_network = A_TEST_TOKENS_NETWORK,
         .smt_token = A_ZERO,
@@ -227,6 +232,9 @@ static const struct chain_params tables[CHAIN_NETWORK_COUNT] = {
         .meshbox_version = 2,
         .anmap_block = 6,
         .anmap = A_DEV_ANMAP,
+        .meshbox_weighting_block = CHAIN_NEVER,
+        .meshbox_registry = A_ZERO,
+        .meshbox_epoch = 0,
         /* no channel contracts on devnet */
         .tokens_network = A_ZERO,
         .smt_token = A_ZERO,
@@ -260,6 +268,11 @@ static const struct chain_params tables[CHAIN_NETWORK_COUNT] = {
         .meshbox_version = 2,
         .anmap_block = 0,
         .anmap = A_REG_ANMAP,
+        /* MeshBox weighting from genesis; the registry replaces MeshBox
+         * 0.0.2 at its address (doc/meshbox.md §3, §8). */
+        .meshbox_weighting_block = 0,
+        .meshbox_registry = A_REG_MESHBOX,
+        .meshbox_epoch = 100,
         /* deployed in the regtest genesis (doc/regtest.md) */
         .tokens_network = A_REG_TOKENS_NETWORK,
         .smt_token = A_REG_SMT_TOKEN,
@@ -339,6 +352,17 @@ int chain_params_check(const struct chain_params *p)
         return err_set(ERR_INVAL, "chain params: more than one chief 1.0.0");
     if (n100 == 0 && p->chief100_block != CHAIN_NEVER)
         return err_set(ERR_INVAL, "chain params: chief100_block set without a 1.0.0 chief");
+    /* MeshBox weighting reads a registry and divides by the epoch length
+     * (doc/meshbox.md §8). It needs the 1.0.0 chief and the VRF too, which
+     * params_is_meshbox_weighting() enforces by itself, so a schedule that
+     * moves Chief100 later keeps the rule set off until then. */
+    if (p->meshbox_weighting_block != CHAIN_NEVER) {
+        if (address_is_zero(&p->meshbox_registry))
+            return err_set(ERR_INVAL,
+                           "chain params: MeshBox weighting without a registry address");
+        if (p->meshbox_epoch == 0)
+            return err_set(ERR_INVAL, "chain params: MeshBox weighting with meshbox_epoch 0");
+    }
     return 0;
 }
 

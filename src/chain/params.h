@@ -87,7 +87,8 @@ struct chain_params {
     uint64_t sip003_block;          /* every tx EIP-155 protected */
     uint64_t sip004_block;          /* new opcodes, min gas limit 40M */
     uint64_t chief100_block;        /* SIP100: chief 1.0.0, VRF, rewards */
-    uint64_t meshbox_weighting_block; /* contribution weighting (issue 8) */
+    uint64_t meshbox_weighting_block; /* MeshBox contribution weighting
+                                       * (doc/meshbox.md §8) */
 
     /* System contracts. chiefs[] is sorted by strictly increasing start,
      * and the CHIEF_V1_0_0 entry, when present, starts at chief100_block. */
@@ -100,6 +101,14 @@ struct chain_params {
     unsigned meshbox_version;       /* 1 = 0.0.1, 2 = 0.0.2, 0 = none */
     uint64_t anmap_block;
     struct address anmap;
+
+    /* MeshBox contribution weighting (doc/meshbox.md §3, §8): the
+     * MeshBoxRegistry the draw reads (its ABI is a superset of MeshBox
+     * 0.0.2's; on regtest it IS the MeshBox contract) and the epoch length
+     * in blocks, which must equal the registry's epochLength(). Both are
+     * unused (zero) while meshbox_weighting_block is CHAIN_NEVER. */
+    struct address meshbox_registry;
+    uint64_t meshbox_epoch;
 
     /* Channel contracts (photon.md §1-§2); the zero address when the
      * network has none. tokens_network is TokensNetwork, the "registry"
@@ -155,7 +164,9 @@ int chain_network_from_name(const char *name, enum chain_network *net);
  * increasing start and within capacity, a 1.0.0 entry iff chief100_block is
  * set and at the same height, non-zero chief addresses, array counts within
  * capacity, halving_interval and gas_limit_bound_divisor non-zero, a
- * bad-hash array when its count is non-zero.
+ * bad-hash array when its count is non-zero; when meshbox_weighting_block
+ * is set (doc/meshbox.md §8), a non-zero meshbox_registry and a non-zero
+ * meshbox_epoch.
  * Returns 0 or ERR_INVAL with the first problem in the error context. Use it
  * on any hand-made schedule before running rules on it. */
 int chain_params_check(const struct chain_params *p);
@@ -192,9 +203,15 @@ static inline bool params_is_sip004_block(const struct chain_params *p, uint64_t
 {
     return p->sip004_block != CHAIN_NEVER && n == p->sip004_block;
 }
+/* MeshBox weighting (doc/meshbox.md §8): the weighted draw of the
+ * volunteer and the position rule of difficulty and authorization apply to
+ * block n. It needs the 1.0.0 chief and the VRF, so it starts at
+ * max(meshbox_weighting_block, chief100_block): a schedule that moves
+ * Chief100 later (regtest with -regtestforks) keeps it off until then. */
 static inline bool params_is_meshbox_weighting(const struct chain_params *p, uint64_t n)
 {
-    return params_fork_active(p->meshbox_weighting_block, n);
+    return params_fork_active(p->meshbox_weighting_block, n) &&
+           params_fork_active(p->chief100_block, n);
 }
 
 /* The chief contract in force at block n: the entry with the largest

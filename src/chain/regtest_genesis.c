@@ -52,7 +52,7 @@ enum {
     C_TOKENS_NETWORK, C_SMT_TOKEN, C_TEST_TOKEN, C_COUNT
 };
 static const char *const contract_names[C_COUNT] = {
-    "ChiefBase", "POC", "TribeChief", "MeshBox", "Anmap",
+    "ChiefBase", "POC", "TribeChief", "MeshBoxRegistry", "Anmap",
     "TokensNetwork", "SMTToken", "PhotonTestToken",
 };
 
@@ -290,8 +290,16 @@ static int deploy_all(struct deploy *d, uint8_t *const code[C_COUNT],
     word_address(a[1], &d->at[C_POC]);
     word_u64(a[2], 0);
     rc = rc ? rc : create(d, C_CHIEF, code[C_CHIEF], code_len[C_CHIEF], (const uint8_t(*)[32])a, 3);
-    /* 4. MeshBox() and Anmap(). */
-    rc = rc ? rc : create(d, C_MESHBOX, code[C_MESHBOX], code_len[C_MESHBOX], NULL, 0);
+    /* 4. MeshBoxRegistry(chainId, epochLength, clientDeposit, unitCap) at
+     *    the MeshBox address (its ABI is a superset of MeshBox 0.0.2's,
+     *    doc/meshbox.md §3), and Anmap(). The list starts empty, as MeshBox
+     *    0.0.2's did: the owner (the node key) adds boxes. */
+    word_u64(a[0], d->p->chain_id);
+    word_u64(a[1], d->p->meshbox_epoch);
+    word_dec(a[2], REGTEST_MESHBOX_CLIENT_DEPOSIT_DEC);
+    word_u64(a[3], REGTEST_MESHBOX_UNIT_CAP);
+    rc = rc ? rc : create(d, C_MESHBOX, code[C_MESHBOX], code_len[C_MESHBOX],
+                          (const uint8_t(*)[32])a, 4);
     rc = rc ? rc : create(d, C_ANMAP, code[C_ANMAP], code_len[C_ANMAP], NULL, 0);
     /* 5. TokensNetwork(chain_id): Photon compares chain_id() with the
      *    node's net_version, the network id (photon.md §1); on regtest it
@@ -653,6 +661,10 @@ static int check_params(const struct chain_params *p, struct address at[C_COUNT]
     at[C_POC] = p->poc;
     at[C_CHIEF] = ci->addr;
     at[C_MESHBOX] = p->meshbox;
+    if (p->meshbox_epoch == 0)
+        return err_set(ERR_INVAL, "regtest: MeshBoxRegistry needs meshbox_epoch > 0");
+    if (!address_is_zero(&p->meshbox_registry) && !address_eq(&p->meshbox_registry, &p->meshbox))
+        return err_set(ERR_INVAL, "regtest: the MeshBox registry must be at the MeshBox address");
     at[C_ANMAP] = p->anmap;
     at[C_TOKENS_NETWORK] = p->tokens_network;
     at[C_SMT_TOKEN] = p->smt_token;

@@ -3,11 +3,12 @@
  * key, and the program that writes share/genesis/genesis-regtest.json.
  *
  * Why it is shaped this way: the regtest chain runs chief 1.0.0 from block 0,
- * so its genesis state must already hold TribeChief, ChiefBase, POC, MeshBox
- * and Anmap at the fixed regtest addresses of the chain parameters; and the
- * channel hub's tests need the channel contracts (TokensNetwork with its
- * SecretRegistry, SMTToken, a test token the dev accounts already hold)
- * without set-up transactions. Their storage refers to each other
+ * so its genesis state must already hold TribeChief, ChiefBase, POC, the
+ * MeshBox registry (MeshBoxRegistry, doc/meshbox.md) and Anmap at the fixed
+ * regtest addresses of the chain parameters; and the channel hub's tests
+ * need the channel contracts (TokensNetwork with its SecretRegistry,
+ * SMTToken, a test token the dev accounts already hold) without set-up
+ * transactions. Their storage refers to each other
  * (ChiefBase keeps TribeChief and POC, POC keeps ChiefBase as its owner,
  * TribeChief's constructor calls ChiefBase.init, TokensNetwork creates its
  * SecretRegistry and keeps its address, SMTToken keeps TokensNetwork's), so
@@ -56,6 +57,10 @@
 #define REGTEST_POC_MIN_DEPOSIT_DEC "1000000000000000000000" /* 10^21 wei = 1000 SMT */
 #define REGTEST_POC_WITHDRAW_WAIT 10    /* blocks */
 #define REGTEST_POC_HALVE_LIMIT 1000    /* blocks per deposit halving step */
+/* MeshBoxRegistry(chainId = p->chain_id, epochLength = p->meshbox_epoch,
+ * clientDeposit, unitCap) (doc/meshbox.md §3): 100 SMT, 10^9 units. */
+#define REGTEST_MESHBOX_CLIENT_DEPOSIT_DEC "100000000000000000000"
+#define REGTEST_MESHBOX_UNIT_CAP 1000000000u
 
 /* The test token of the channel tests (PhotonTestToken, "PTT", 18
  * decimals): its address, and the balance each dev account holds in it
@@ -100,7 +105,9 @@ int regtest_key_address(const uint8_t sk[32], struct address *out);
  *    block 0 (params_evm_fork(p, 0)): ChiefBase(epoch, signerLimit) at
  *    p->chief_base, POC(chiefBase, minDeposit, withdrawWait, halveLimit) at
  *    p->poc, TribeChief(chiefBase, poc, 0) at the chief of block 0,
- *    MeshBox() at p->meshbox, Anmap() at p->anmap,
+ *    MeshBoxRegistry(p->chain_id, p->meshbox_epoch,
+ *    REGTEST_MESHBOX_CLIENT_DEPOSIT_DEC, REGTEST_MESHBOX_UNIT_CAP) at
+ *    p->meshbox (with an empty list), Anmap() at p->anmap,
  *    TokensNetwork(p->network_id) at p->tokens_network (it creates its
  *    SecretRegistry at the CREATE address of (tokens_network, 1)),
  *    SMTToken(tokens_network) at p->smt_token, and
@@ -117,7 +124,8 @@ int regtest_key_address(const uint8_t sk[32], struct address *out);
  * Args: p              regtest-like parameters: a 1.0.0 chief at block 0
  *                      and non-zero, distinct ChiefBase, POC, MeshBox,
  *                      Anmap, TokensNetwork and SMTToken addresses (none
- *                      equal to REGTEST_TEST_TOKEN_ADDRESS)
+ *                      equal to REGTEST_TEST_TOKEN_ADDRESS), meshbox_epoch
+ *                      > 0 and meshbox_registry zero or = meshbox
  *       contracts_dir  directory holding <Name>.json artifacts
  *                      (share/contracts: {"contractName", "bytecode", ...})
  * Out:  *out  NUL-terminated JSON text ending with a newline, malloc'd (the

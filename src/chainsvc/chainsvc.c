@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "consensus/meshbox.h"
 #include "crypto/ecdsa.h"
 #include "evm/evm.h"
 #include "util/err.h"
@@ -344,6 +345,10 @@ int chainsvc_start(const struct chainsvc_config *cfg, struct chainsvc **out)
                            s->chain->head.gas_limit, &s->pool);
     if (rc == 0)
         rc = chainsvc_head_state_open(s);
+    /* MeshBox weighting reads its epoch from the params; the registry must
+     * agree, or producers and validators would count epochs differently. */
+    if (rc == 0)
+        rc = meshbox_check_registry(s->params, s->chain->evm, s->hs.st, &s->chain->head);
     if (rc == 0)
         rc = chainsvc_publish_head(s) ? err_set(ERR_NOMEM, "out of memory") : 0;
     if (rc) {

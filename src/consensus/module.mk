@@ -7,3 +7,6 @@ libspectrum_consensus_a_SOURCES = \
 	src/consensus/vrf.c src/consensus/vrf.h
 libspectrum_consensus_a_SOURCES += src/consensus/tribe_engine.c src/consensus/tribe_engine.h
 libspectrum_consensus_a_SOURCES += src/consensus/tribe_chain_engine.c src/consensus/tribe_chain_engine.h
+# MeshBox contribution weighting (doc/meshbox.md): weights, the weighted draw,
+# the registry reads; called by tribe_engine.c under the fork.
+libspectrum_consensus_a_SOURCES += src/consensus/meshbox.c src/consensus/meshbox.h

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "chain/processor.h"
+#include "consensus/meshbox.h"
 #include "consensus/vrf.h"
 #include "crypto/ecdsa.h"
 #include "crypto/keccak.h"
@@ -196,11 +197,12 @@ int tribe_load_status(const struct chain_params *p, struct evm *evm, struct stat
     return 0;
 }
 
-int tribe_pick_volunteer(const struct chain_params *p, struct evm *evm, struct state *st,
-                         const struct header *parent, const uint8_t vrfn[32],
-                         struct address *volunteer)
+int tribe_pick_volunteer_ex(const struct chain_params *p, struct evm *evm, struct state *st,
+                            const struct header *parent, const uint8_t vrfn[32],
+                            struct tribe_volunteer_pick *out)
 {
-    memset(volunteer, 0, sizeof *volunteer);
+    memset(out, 0, sizeof *out);
+    uint64_t n = parent->number + 1;
     const struct chief_info *ci = params_chief_for_block(p, parent->number);
     if (!ci)
         return err_set(ERR_INVAL, "block %llu: no chief contract",
@@ -209,6 +211,24 @@ int tribe_pick_volunteer(const struct chain_params *p, struct evm *evm, struct s
     size_t nnl = 0, nvol = 0, nsig = 0;
     int rc = tribe_read_addresses(p, evm, st, parent, &p->poc, TRIBE_SEL_GET_NORMAL_LIST, 0,
                                   &nl, &nnl);
+    /* MeshBox weighting (doc/meshbox.md §5.2): the weighted draw over the
+     * eligible boxes, with replacement; takeMiner only when none is
+     * eligible. The normal list just read serves both. */
+    if (!rc && params_is_meshbox_weighting(p, n)) {
+        struct meshbox_set set;
+        rc = meshbox_load(p, evm, st, parent, nl, nnl, &set);
+        if (!rc && set.n) {
+            rc = meshbox_pick(&set, vrfn, n, &out->volunteer, &out->index, &out->r);
+            out->weighted = rc == 0;
+            out->ncandidates = set.n;
+            out->total_weight = set.total_weight;
+            out->epoch = set.epoch;
+            meshbox_set_free(&set);
+            free(nl);
+            return rc ? err_wrap(rc, "picking the volunteer") : 0;
+        }
+        meshbox_set_free(&set);
+    }
     if (!rc && nnl)
         rc = tribe_read_addresses(p, evm, st, parent, &ci->addr, TRIBE_SEL_GET_VOLUNTEERS, 0,
                                   &vol, &nvol);
@@ -224,7 +244,7 @@ int tribe_pick_volunteer(const struct chain_params *p, struct evm *evm, struct s
                 memcpy(excl, vol, nvol * sizeof *excl);
             if (nsig)
                 memcpy(excl + nvol, sig, nsig * sizeof *excl);
-            *volunteer = tribe_take_miner(nl, nnl, excl, nvol + nsig, vrfn);
+            out->volunteer = tribe_take_miner(nl, nnl, excl, nvol + nsig, vrfn);
         }
     }
     free(nl);
@@ -232,6 +252,16 @@ int tribe_pick_volunteer(const struct chain_params *p, struct evm *evm, struct s
     free(sig);
     free(excl);
     return rc ? err_wrap(rc, "picking the volunteer") : 0;
+}
+
+int tribe_pick_volunteer(const struct chain_params *p, struct evm *evm, struct state *st,
+                         const struct header *parent, const uint8_t vrfn[32],
+                         struct address *volunteer)
+{
+    struct tribe_volunteer_pick pick;
+    int rc = tribe_pick_volunteer_ex(p, evm, st, parent, vrfn, &pick);
+    *volunteer = pick.volunteer;
+    return rc;
 }
 
 /* ---- signer ----------------------------------------------------------------- */
@@ -310,15 +340,23 @@ static int check_chief_tx(const struct chain_params *p, struct evm *evm,
         return err_set(ERR_INVAL, "chief update tx sent by %s, not by the signer %s", a, b2);
     }
     if (tribe_volunteer_checked(p, n)) {
-        struct address want;
-        int rc = tribe_pick_volunteer(p, evm, st, parent, h->extra, &want);
+        struct tribe_volunteer_pick want;
+        int rc = tribe_pick_volunteer_ex(p, evm, st, parent, h->extra, &want);
         if (rc)
             return rc;
         struct address got = tribe_chief_update_volunteer(t0->data, t0->data_len);
-        if (!address_eq(&got, &want)) {
+        if (!address_eq(&got, &want.volunteer)) {
             char a[ADDRESS_HEX_SIZE], b2[ADDRESS_HEX_SIZE];
             address_to_hex(&got, a);
-            address_to_hex(&want, b2);
+            address_to_hex(&want.volunteer, b2);
+            if (want.weighted)
+                return err_set(ERR_INVAL,
+                               "chief update names volunteer %s, the MeshBox weighted draw "
+                               "gives %s (box %zu of %zu, r = %llu of W = %llu, epoch %llu)",
+                               a, b2, want.index, want.ncandidates,
+                               (unsigned long long)want.r,
+                               (unsigned long long)want.total_weight,
+                               (unsigned long long)want.epoch);
             return err_set(ERR_INVAL, "chief update names volunteer %s, takeMiner gives %s", a,
                            b2);
         }

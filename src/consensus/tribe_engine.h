@@ -25,6 +25,7 @@
 #ifndef SPECTRUM_CONSENSUS_TRIBE_ENGINE_H
 #define SPECTRUM_CONSENSUS_TRIBE_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -116,16 +117,39 @@ int tribe_load_status(const struct chain_params *p, struct evm *evm, struct stat
                       const struct header *parent, struct tribe_status *out);
 
 /*
- * The volunteer block n = parent->number + 1 must name (spec §6.1):
- * takeMiner(POC getNormalList(), excl, vrfn) with excl = the chief's
- * getVolunteers() next-round list ∪ getStatus() signerList, all at st (the
- * parent state; the chief chosen by the parent's number).
- * Returns 0 (with the zero address when the list is empty or all excluded)
- * or the errors of tribe_read_addresses.
+ * The volunteer block n = parent->number + 1 must name.
+ *  - Tribe 1.0.0 (spec §6.1): takeMiner(POC getNormalList(), excl, vrfn)
+ *    with excl = the chief's getVolunteers() next-round list ∪ getStatus()
+ *    signerList, all at st (the parent state; the chief chosen by the
+ *    parent's number).
+ *  - Under MeshBox weighting (params_is_meshbox_weighting(p, n),
+ *    doc/meshbox.md §5): the weighted draw (meshbox.h) over the eligible
+ *    boxes read at st, with vrfn as the VRF output; takeMiner as above only
+ *    when no box is eligible.
+ * Returns 0 (with the zero address when takeMiner's list is empty or all
+ * excluded) or the errors of the reads (tribe_read_addresses,
+ * meshbox_load).
  */
 int tribe_pick_volunteer(const struct chain_params *p, struct evm *evm, struct state *st,
                          const struct header *parent, const uint8_t vrfn[32],
                          struct address *volunteer);
+
+/* How a volunteer was chosen, for error reasons and status displays. */
+struct tribe_volunteer_pick {
+    struct address volunteer;
+    bool weighted;          /* by the MeshBox draw (else takeMiner) */
+    size_t ncandidates;     /* |B|, when weighted */
+    size_t index;           /* the winner's position in B, when weighted */
+    uint64_t r;             /* the value drawn, when weighted */
+    uint64_t total_weight;  /* W, when weighted */
+    uint64_t epoch;         /* epoch(n), when weighted */
+};
+
+/* tribe_pick_volunteer with the details of the choice in *out (zeroed
+ * first). Same arguments, returns and threads. */
+int tribe_pick_volunteer_ex(const struct chain_params *p, struct evm *evm, struct state *st,
+                            const struct header *parent, const uint8_t vrfn[32],
+                            struct tribe_volunteer_pick *out);
 
 /*
  * Recovers the signer of a header (n > 0): the address of the key that made
@@ -160,7 +184,8 @@ int tribe_verify_header(const struct chain_params *p, const struct header *paren
  *  - the chief transaction (§6.2 steps 1–4): at least one tx; a chief update
  *    tx only at index 0, and one there; its sender is the signer; when the
  *    parent is a 1.0.0 block, its volunteer equals tribe_pick_volunteer with
- *    vrfn = extra[0:32].
+ *    vrfn = extra[0:32] (the MeshBox weighted draw under MeshBox weighting;
+ *    the reason then names the draw: "the MeshBox weighted draw gives").
  * Args: evm           a context for the reads (NULL: a temporary one)
  *       parent_state  the state at parent->state_root; left as it was (every
  *                     read is reverted), so it can execute b next

@@ -131,12 +131,30 @@ size_t tribe_leader_sort(const struct address *first, const struct address *lead
     return n;
 }
 
-/* inTurnForCalcDifficultyChief100. */
-static int64_t difficulty_v100(uint64_t n, const struct tribe_lists *ls,
+/* The position rule of MeshBox weighting (doc/meshbox.md §5.4): a box may
+ * hold several slots of S, so "in turn" is S[n % sl] == signer and the
+ * stand-in is S[0] == signer, instead of comparing idx (the FIRST
+ * position). The caller knows the signer is in S (sl > 0). */
+static bool positional_in_turn(uint64_t n, const struct tribe_lists *ls,
                                const struct address *signer)
+{
+    return address_eq(&ls->signers[n % ls->nsigners], signer);
+}
+
+/* inTurnForCalcDifficultyChief100; under MeshBox weighting (`positional`)
+ * by the position rule. */
+static int64_t difficulty_v100(uint64_t n, const struct tribe_lists *ls,
+                               const struct address *signer, bool positional)
 {
     size_t sl = ls->nsigners;
     ptrdiff_t idx = index_of(ls->signers, sl, signer);
+    if (idx >= 0 && positional) {
+        if (positional_in_turn(n, ls, signer))
+            return 6;
+        if (address_eq(&ls->signers[0], signer))
+            return 5;
+        return 1;
+    }
     if (idx >= 0) {
         if (n % sl == (uint64_t)idx)
             return 6;
@@ -174,7 +192,7 @@ int64_t tribe_difficulty(const struct chain_params *p, uint64_t n, const struct 
                          const struct address *signer)
 {
     if (params_is_chief100_era(p, n))
-        return difficulty_v100(n, ls, signer);
+        return difficulty_v100(n, ls, signer, params_is_meshbox_weighting(p, n));
     return difficulty_v0(p, n, ls, signer);
 }
 
@@ -192,8 +210,9 @@ int tribe_check_difficulty(const struct chain_params *p, uint64_t n, const struc
     uint64_t have;
     if (want >= 0 && u256_to_u64_checked(&have, difficulty) == 0 && have == (uint64_t)want)
         return 0;
-    return err_set(ERR_INVAL, "tribe: invalid difficulty for block %llu (want %lld)",
-                   (unsigned long long)n, (long long)want);
+    return err_set(ERR_INVAL, "tribe: invalid difficulty for block %llu (want %lld%s)",
+                   (unsigned long long)n, (long long)want,
+                   params_is_meshbox_weighting(p, n) ? " by the MeshBox position rule" : "");
 }
 
 /* ---- timing and authorization ------------------------------------------- */
@@ -270,6 +289,8 @@ bool tribe_signer_authorized(const struct chain_params *p, uint64_t n, const str
     ptrdiff_t idx = index_of(ls->signers, sl, signer);
     if (!params_is_sip100(p, n))
         return idx >= 0;
+    if (idx >= 0 && params_is_meshbox_weighting(p, n))
+        return positional_in_turn(n, ls, signer) || address_eq(&ls->signers[0], signer);
     if (idx >= 0)
         return n % sl == (uint64_t)idx || idx == 0;
     return index_of(ls->leaders, ls->nleaders, signer) >= 0;
@@ -292,8 +313,11 @@ int tribe_validate_signer(const struct chain_params *p, uint64_t n, const struct
     if (params_is_sip100(p, n) && address_is_zero(coinbase))
         return err_set(ERR_INVAL, "tribe: block %llu has a zero coinbase", (unsigned long long)n);
     if (!tribe_signer_authorized(p, n, ls, signer))
-        return err_set(ERR_INVAL, "tribe: signer of block %llu is not authorized",
-                       (unsigned long long)n);
+        return err_set(ERR_INVAL, "tribe: signer of block %llu is not authorized%s",
+                       (unsigned long long)n,
+                       params_is_meshbox_weighting(p, n)
+                           ? " (MeshBox position rule: neither S[n % sl] nor S[0])"
+                           : "");
     return 0;
 }
 

@@ -23,6 +23,11 @@
  *  - "era 1.0.0": the chief in force at block n is version 1.0.0
  *    (params_is_chief100_era); "SIP100": n >= chief100_block. The two agree
  *    on every consistent parameter set (chain_params_check).
+ *  - "MeshBox weighting": params_is_meshbox_weighting(p, n)
+ *    (doc/meshbox.md). One box may then hold several slots of S, and the
+ *    difficulty and authorization rules compare POSITIONS instead of idx:
+ *    in turn is S[n%sl] == signer, the stand-in is S[0] == signer (§5.4).
+ *    Without duplicates in S both readings agree.
  *
  * Functions that judge a block return 0 when the rule holds, else ERR_INVAL
  * (or the code stated) with the reason in the error context. All functions
@@ -101,7 +106,9 @@ size_t tribe_leader_sort(const struct address *first, const struct address *lead
 /* The difficulty block n must carry when `signer` produces it, which is the
  * difficulty a producer writes (CalcDifficulty) and the one body validation
  * demands (InTurnForVerifyDifficulty):
- *  - era 1.0.0: signer in S: 6 if n%sl == idx, 5 if idx == 0, else 1;
+ *  - era 1.0.0: signer in S: 6 if n%sl == idx, 5 if idx == 0, else 1
+ *    (under MeshBox weighting: 6 if S[n%sl] == signer, 5 if S[0] ==
+ *    signer, else 1);
  *    signer not in S but at position i of R (sl > 0): 5−i if n%sl == 0,
  *    else 4−i; otherwise 1;
  *  - older eras from SIP002: 3 if n%sl == idx, 2 if (n+1)%sl == idx, else 1;
@@ -147,8 +154,9 @@ uint64_t tribe_producer_time(const struct chain_params *p, uint64_t n, const str
                              const struct address *signer, uint64_t parent_time, uint64_t now);
 
 /* Who may sign block n, without the timing and coinbase parts: anyone for
- * n <= unchecked_blocks; from SIP100 an S member at idx n%sl or 0, or (not
- * in S) a member of L; before SIP100 any member of S. */
+ * n <= unchecked_blocks; from SIP100 an S member at idx n%sl or 0 (under
+ * MeshBox weighting: S[n%sl] == signer or S[0] == signer), or (not in S) a
+ * member of L; before SIP100 any member of S. */
 bool tribe_signer_authorized(const struct chain_params *p, uint64_t n, const struct tribe_lists *ls,
                              const struct address *signer);
 

@@ -69,7 +69,15 @@ START_TEST(ids_and_periods)
         ck_assert_uint_eq(p->min_gas_price, 18000000000ull);
         ck_assert_uint_eq(p->halving_interval, 4505000);
         assert_u256(&p->block_reward, "35000000000000000000");
-        ck_assert_uint_eq(p->meshbox_weighting_block, CHAIN_NEVER);
+        /* MeshBox weighting (doc/meshbox.md §8): regtest from genesis,
+         * the historical networks never */
+        if (i == CHAIN_REGTEST) {
+            ck_assert_uint_eq(p->meshbox_weighting_block, 0);
+        } else {
+            ck_assert_uint_eq(p->meshbox_weighting_block, CHAIN_NEVER);
+            ck_assert(address_is_zero(&p->meshbox_registry));
+            ck_assert_uint_eq(p->meshbox_epoch, 0);
+        }
         /* Homestead..Byzantium from genesis everywhere (spec §1.1) */
         ck_assert_uint_eq(p->homestead_block | p->eip150_block | p->eip155_block |
                               p->eip158_block | p->byzantium_block, 0);
@@ -403,6 +411,58 @@ START_TEST(check_rejects_inconsistent_schedules)
 }
 END_TEST
 
+/* MeshBox weighting (doc/meshbox.md §8): regtest's registry and epoch, the
+ * refused combinations, and the gate's dependence on Chief100. */
+START_TEST(meshbox_weighting_params)
+{
+    const struct chain_params *r = chain_params_get(CHAIN_REGTEST);
+    struct address want;
+    ck_assert_int_eq(address_from_hex(&want, "0x5350454300000000000000000000000000000103", 42), 0);
+    ck_assert(address_eq(&r->meshbox_registry, &want));
+    ck_assert(address_eq(&r->meshbox_registry, &r->meshbox));
+    ck_assert_uint_eq(r->meshbox_epoch, 100);
+    ck_assert(params_is_meshbox_weighting(r, 0));
+    ck_assert(params_is_meshbox_weighting(r, 1));
+    for (int i = CHAIN_MAINNET; i <= CHAIN_DEVNET; i++) {
+        const struct chain_params *p = chain_params_get((enum chain_network)i);
+        ck_assert(!params_is_meshbox_weighting(p, 0));
+        ck_assert(!params_is_meshbox_weighting(p, p->chief100_block));
+        ck_assert(!params_is_meshbox_weighting(p, UINT64_MAX - 1));
+    }
+    struct chain_params c = *r;
+    memset(&c.meshbox_registry, 0, sizeof c.meshbox_registry);
+    ck_assert_int_eq(chain_params_check(&c), ERR_INVAL);
+    c = *r;
+    c.meshbox_epoch = 0;
+    ck_assert_int_eq(chain_params_check(&c), ERR_INVAL);
+    /* weighting off: neither is needed */
+    c.meshbox_weighting_block = CHAIN_NEVER;
+    memset(&c.meshbox_registry, 0, sizeof c.meshbox_registry);
+    ck_assert_int_eq(chain_params_check(&c), 0);
+    ck_assert(!params_is_meshbox_weighting(&c, 0));
+    /* a custom height applies from that block */
+    c = *r;
+    c.meshbox_weighting_block = 50;
+    ck_assert_int_eq(chain_params_check(&c), 0);
+    ck_assert(!params_is_meshbox_weighting(&c, 49));
+    ck_assert(params_is_meshbox_weighting(&c, 50));
+    /* it needs the 1.0.0 chief and the VRF: a schedule that moves Chief100
+     * later (regtest with -regtestforks chief100:N) keeps weighting off until
+     * then instead of being refused */
+    struct chain_params m = *chain_params_get(CHAIN_MAINNET);
+    m.meshbox_weighting_block = 0;
+    m.meshbox_registry = want;
+    m.meshbox_epoch = 100;
+    ck_assert_int_eq(chain_params_check(&m), 0);
+    ck_assert(!params_is_meshbox_weighting(&m, m.chief100_block - 1));
+    ck_assert(params_is_meshbox_weighting(&m, m.chief100_block));
+    m.chief100_block = CHAIN_NEVER;
+    m.nchiefs = 2;
+    ck_assert_int_eq(chain_params_check(&m), 0);
+    ck_assert(!params_is_meshbox_weighting(&m, UINT64_MAX - 1));
+}
+END_TEST
+
 START_TEST(network_names)
 {
     enum chain_network n;
@@ -435,6 +495,7 @@ int main(void)
     tcase_add_test(tc, block_reward_and_halvings);
     tcase_add_test(tc, difficulty_skip_set);
     tcase_add_test(tc, check_rejects_inconsistent_schedules);
+    tcase_add_test(tc, meshbox_weighting_params);
     tcase_add_test(tc, network_names);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -430,6 +430,70 @@ START_TEST(system_contracts_answer)
 }
 END_TEST
 
+/* The MeshBox registry (doc/meshbox.md §3) replaces MeshBox 0.0.2 at its
+ * address: the committed MeshBoxRegistry runtime code, the constructor
+ * parameters the chain parameters and doc/regtest.md give (chainId,
+ * epochLength = meshbox_epoch, 100 SMT, 10^9 units), the node key as owner,
+ * an empty list (MeshBox 0.0.2's was empty too), and MeshBox 0.0.2's
+ * existAddress still answering. Parameters the registry cannot take are
+ * refused before anything is built. */
+START_TEST(meshbox_registry_deployed)
+{
+    const struct chain_params *p = chain_params_get(CHAIN_REGTEST);
+    struct genesis g;
+    load_committed(&g);
+    struct state *st = state_of(&g);
+    struct evm *evm;
+    ck_assert_int_eq(evm_new(&evm), 0);
+    ck_assert(address_eq(&p->meshbox_registry, &p->meshbox));
+    assert_runtime_code(st, &p->meshbox_registry, "MeshBoxRegistry");
+    size_t len;
+    const uint8_t *out = view(evm, st, &p->meshbox_registry, "chainId()", &len);
+    ck_assert_uint_eq(word_u64(out), p->chain_id);
+    out = view(evm, st, &p->meshbox_registry, "epochLength()", &len);
+    ck_assert_uint_eq(word_u64(out), p->meshbox_epoch);
+    ck_assert_uint_eq(p->meshbox_epoch, 100);
+    out = view(evm, st, &p->meshbox_registry, "clientDeposit()", &len);
+    u256 got = word_u256(out), want;
+    u256_from_dec(&want, REGTEST_MESHBOX_CLIENT_DEPOSIT_DEC,
+                  strlen(REGTEST_MESHBOX_CLIENT_DEPOSIT_DEC));
+    ck_assert(u256_eq(&got, &want));
+    want = u256_from_u64(100);
+    u256 smt;
+    u256_from_dec(&smt, "1000000000000000000", 19);
+    u256_mul(&want, &want, &smt);
+    ck_assert(u256_eq(&got, &want)); /* 100 SMT */
+    out = view(evm, st, &p->meshbox_registry, "unitCap()", &len);
+    ck_assert_uint_eq(word_u64(out), 1000000000);
+    out = view(evm, st, &p->meshbox_registry, "maxBoxes()", &len);
+    ck_assert_uint_eq(word_u64(out), 1024);
+    out = view(evm, st, &p->meshbox_registry, "owner()", &len);
+    struct address owner;
+    memcpy(owner.b, out + 12, 20);
+    struct address node = node_address();
+    ck_assert(address_eq(&owner, &node));
+    out = view(evm, st, &p->meshbox_registry, "getMeshboxList()", &len);
+    ck_assert_uint_eq(len, 64);
+    ck_assert_uint_eq(word_u64(out + 32), 0);
+    out = view_addrs(evm, st, &p->meshbox_registry, "existAddress(address)", &node, 1, &len);
+    ck_assert_uint_eq(word_u64(out), 0);
+    evm_free(evm);
+    state_free(st);
+    genesis_free(&g);
+
+    struct chain_params bad = *p;
+    bad.meshbox_epoch = 0;
+    char *dir = path_in_top("share/contracts"), *text = NULL;
+    ck_assert_int_eq(regtest_genesis_json(&bad, dir, &text, &len), ERR_INVAL);
+    ck_assert_ptr_nonnull(strstr(err_msg(), "meshbox_epoch"));
+    bad = *p;
+    bad.meshbox_registry = p->anmap;
+    ck_assert_int_eq(regtest_genesis_json(&bad, dir, &text, &len), ERR_INVAL);
+    ck_assert_ptr_null(text);
+    free(dir);
+}
+END_TEST
+
 /* The channel contracts (photon.md §2, contrib/contracts/README.md "Deploying
  * in the regtest genesis"): the committed runtime code at the addresses of
  * the chain parameters, TokensNetwork's chain_id() and secret_registry(),
@@ -658,7 +722,7 @@ START_TEST(bad_artifacts_are_refused)
     char tmpl[] = "/tmp/regtest-artifacts-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(tmpl));
     static const char *const names[] = {"ChiefBase",     "POC",      "TribeChief",
-                                        "MeshBox",       "Anmap",    "TokensNetwork",
+                                        "MeshBoxRegistry", "Anmap",  "TokensNetwork",
                                         "SMTToken",      "PhotonTestToken"};
     enum { NNAMES = sizeof names / sizeof names[0] };
     char path[256];
@@ -723,6 +787,7 @@ int main(void)
     tcase_add_test(tc, documented_keys);
     tcase_add_test(tc, dev_accounts_funded);
     tcase_add_test(tc, system_contracts_answer);
+    tcase_add_test(tc, meshbox_registry_deployed);
     tcase_add_test(tc, channel_contracts_deployed);
     tcase_add_test(tc, dev_accounts_hold_test_token);
     tcase_add_test(tc, channel_contract_params);

@@ -13,6 +13,13 @@
  * n % 3 == 0 (in turn) and 5 otherwise (signer 0 standing in), with delays
  * 2 s and 6 s.
  *
+ * The "meshbox" cases run the same chain with MeshBox weighting
+ * (doc/meshbox.md): boxes listed in the registry and staked in POC in block
+ * 1, the weighted draw naming them (with replacement), the position rule
+ * for a box holding two slots, a block naming another box rejected, the
+ * pre-fork takeMiner behaviour unchanged, and real contribution totals
+ * reported to the registry turned into weights.
+ *
  * Files: $top_srcdir/share/genesis/genesis-regtest.json.
  */
 #include <check.h>
@@ -24,8 +31,11 @@
 #include "chain/params.h"
 #include "chain/processor.h"
 #include "chain/regtest_genesis.h"
+#include "consensus/meshbox.h"
 #include "consensus/tribe_engine.h"
 #include "consensus/vrf.h"
+#include "crypto/ecdsa.h"
+#include "crypto/keccak.h"
 #include "state/state.h"
 #include "trie/trie.h"
 #include "util/err.h"
@@ -42,6 +52,7 @@ struct chain {
     struct evm *evm;
     uint8_t node_key[32], dev_key[32];
     struct address node, dev;
+    bool any_signer;            /* blocks may be signed by keys other than the node's */
     struct block blocks[NBLOCKS + 1]; /* [0].header is the genesis header */
 };
 
@@ -55,6 +66,10 @@ struct recipe {
     bool chief_second;          /* a transfer first, the chief tx second */
     bool transfer;              /* add a transfer from the dev key */
     bool volunteer_dev;         /* the chief tx names the dev address */
+    const struct address *volunteer; /* the chief tx names this address */
+    struct tx *extra;           /* txs appended after the others (moved into
+                                 * the block: each recipe serves once) */
+    size_t nextra;
 };
 
 static struct tx make_tx(const uint8_t *sk, uint64_t nonce, const struct address *to,
@@ -112,14 +127,17 @@ static void produce(struct chain *c, const struct header *parent, const struct r
     tribe_status_free(&status);
     struct header *h = &b->header;
 
-    struct tx txs[3];
+    struct tx txs[8];
     size_t ntx = 0;
+    ck_assert_uint_le(rc->nextra, 5);
     if (tribe_requires_chief_tx(p, n) && !rc->no_chief) {
         struct address vol = {{0}};
         if (tribe_volunteer_checked(p, n))
             ck_assert_int_eq(tribe_pick_volunteer(p, c->evm, st, parent, h->extra, &vol), 0);
         if (rc->volunteer_dev)
             vol = c->dev;
+        if (rc->volunteer)
+            vol = *rc->volunteer;
         uint8_t data[TRIBE_CHIEF_UPDATE_DATA_LEN];
         tribe_chief_update_data(&vol, data);
         struct address from = addr_of_key(ckey);
@@ -138,6 +156,8 @@ static void produce(struct chain *c, const struct header *parent, const struct r
             txs[ntx++] = t;
         }
     }
+    for (size_t i = 0; i < rc->nextra; i++)
+        txs[ntx++] = rc->extra[i];
     if (ntx) {
         b->body.txs = calloc(ntx, sizeof *b->body.txs);
         ck_assert_ptr_nonnull(b->body.txs);
@@ -178,7 +198,7 @@ static int verify(struct chain *c, const struct header *parent, const struct blo
     struct address signer;
     rc = tribe_validate_block(&c->p, c->evm, parent, st, b, NULL, &signer);
     if (rc == 0) {
-        if (b->header.number > c->p.unchecked_blocks)
+        if (b->header.number > c->p.unchecked_blocks && !c->any_signer)
             ck_assert(address_eq(&signer, &c->node));
         struct chain_exec_env env = {&c->p, c->evm, &signer, NULL, NULL};
         struct chain_exec_result res;
@@ -202,11 +222,13 @@ static void expect_reject(struct chain *c, const struct header *parent, const st
     ck_assert_msg(strstr(err_msg(), why) != NULL, "reason '%s' lacks '%s'", err_msg(), why);
 }
 
-static void chain_init(struct chain *c)
+/* Loads the regtest genesis into a fresh chain (blocks[0] only). */
+static void chain_open(struct chain *c, uint64_t meshbox_weighting_block)
 {
     memset(c, 0, sizeof *c);
     c->p = *chain_params_get(CHAIN_REGTEST);
     c->p.period = 3;
+    c->p.meshbox_weighting_block = meshbox_weighting_block;
     ck_assert_int_eq(chain_params_check(&c->p), 0);
     const char *top = getenv("top_srcdir");
     char path[4096];
@@ -222,6 +244,11 @@ static void chain_init(struct chain *c)
     c->node = addr_of_key(c->node_key);
     c->dev = addr_of_key(c->dev_key);
     ck_assert_int_eq(header_copy(&c->blocks[0].header, &c->g.header), 0);
+}
+
+static void chain_init(struct chain *c)
+{
+    chain_open(c, chain_params_get(CHAIN_REGTEST)->meshbox_weighting_block);
     struct recipe plain = {0};
     for (int i = 1; i <= NBLOCKS; i++) {
         plain.transfer = i % 2 == 0;
@@ -473,6 +500,429 @@ START_TEST(wrong_parent)
 }
 END_TEST
 
+/* ---- MeshBox weighting (doc/meshbox.md §5, §6) ------------------------------------ */
+
+/* A call from sk with a 256-bit value and the regtest gas price. */
+static struct tx make_call(const struct chain_params *p, const uint8_t *sk, uint64_t nonce,
+                           const struct address *to, const u256 *value, const uint8_t *data,
+                           size_t len)
+{
+    struct tx t = make_tx(sk, nonce, to, 0, 1000000, p->min_gas_price, data, len, p->chain_id);
+    t.value = *value;
+    ck_assert_int_eq(tx_sign(&t, sk, p->chain_id), 0);
+    return t;
+}
+
+static void selector_of(uint8_t out[4], const char *sig)
+{
+    uint8_t h[32];
+    keccak256(sig, strlen(sig), h);
+    memcpy(out, h, 4);
+}
+
+/* The MeshBox chain: box i (i < 2) has dev key i + 2. Block 1 lists both
+ * boxes in the registry (owner: the node key) and stakes the first
+ * `nstaked` of them in POC (dev key 0 and 1 deposit 1,000 SMT for them, the
+ * box key signing keccak256(wallet), spec §8.3); blocks 2..5 are plain
+ * node blocks whose chief update follows tribe_pick_volunteer. Blocks 4
+ * and 5 (slots 1 and 2) name the next round's volunteers, so the parent
+ * state of block 6 holds S of the next round. */
+struct mbchain {
+    struct chain c;
+    uint8_t box_key[2][32];
+    struct address box[2];
+};
+
+static void mb_init(struct mbchain *m, unsigned nstaked, uint64_t weighting_block)
+{
+    struct chain *c = &m->c;
+    chain_open(c, weighting_block);
+    c->any_signer = true;
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(regtest_dev_key((unsigned)i + 2, m->box_key[i]), 0);
+        m->box[i] = addr_of_key(m->box_key[i]);
+    }
+    const struct chain_params *p = &c->p;
+    struct tx extra[3];
+    size_t nextra = 0;
+    /* addAddress([box0, box1], 1) from the owner (no chief tx before block 4) */
+    uint8_t add[4 + 32 * 4] = {0};
+    selector_of(add, "addAddress(address[],uint256)");
+    add[4 + 31] = 0x40;             /* offset of the array */
+    add[4 + 63] = 1;                /* value */
+    add[4 + 95] = 2;                /* length */
+    memcpy(add + 4 + 96 + 12, m->box[0].b, 20);
+    struct address a1 = m->box[1];
+    uint8_t add2[sizeof add + 32];
+    memcpy(add2, add, sizeof add);
+    memset(add2 + sizeof add, 0, 32);
+    memcpy(add2 + sizeof add + 12, a1.b, 20);
+    u256 zero = u256_from_u64(0), stake;
+    ck_assert_int_eq(u256_from_dec(&stake, REGTEST_POC_MIN_DEPOSIT_DEC,
+                                   strlen(REGTEST_POC_MIN_DEPOSIT_DEC)), 0);
+    extra[nextra++] = make_call(p, c->node_key, REGTEST_NODE_NONCE, &p->meshbox_registry, &zero,
+                                add2, sizeof add2);
+    for (unsigned i = 0; i < nstaked; i++) {
+        uint8_t wallet_key[32];
+        ck_assert_int_eq(regtest_dev_key(i, wallet_key), 0);
+        struct address wallet = addr_of_key(wallet_key);
+        uint8_t h[32], sig[65], dep[4 + 96] = {0};
+        keccak256(wallet.b, 20, h);
+        ck_assert_int_eq(ecdsa_sign(h, m->box_key[i], sig), 0);
+        selector_of(dep, "deposit(bytes32,bytes32,uint8)");
+        memcpy(dep + 4, sig, 64);
+        dep[4 + 95] = (uint8_t)(27 + sig[64]);
+        extra[nextra++] = make_call(p, wallet_key, 0, &p->poc, &stake, dep, sizeof dep);
+    }
+    struct recipe r1 = {.extra = extra, .nextra = nextra};
+    struct state *st;
+    produce(c, &c->blocks[0].header, &r1, &c->blocks[1], &st);
+    state_free(st);
+    struct recipe plain = {0};
+    for (int i = 2; i <= 5; i++) {
+        produce(c, &c->blocks[i - 1].header, &plain, &c->blocks[i], &st);
+        state_free(st);
+    }
+    for (int i = 1; i <= 5; i++)
+        ck_assert_msg(verify(c, &c->blocks[i - 1].header, &c->blocks[i]) == 0, "block %d: %s", i,
+                      err_msg());
+}
+
+/* S at the parent state of block number parent->number + 1. */
+static void mb_status(struct chain *c, const struct header *parent, struct tribe_status *s)
+{
+    struct state *st;
+    ck_assert_int_eq(state_open(&c->store, parent->state_root.b, &st), 0);
+    ck_assert_msg(tribe_load_status(&c->p, c->evm, st, parent, s) == 0, "%s", err_msg());
+    state_free(st);
+}
+
+/* Block 1 made box 0 (staked) and box 1 (listed only) MeshBoxes; only box 0
+ * is eligible, so every draw names it, with replacement: the round after
+ * blocks 4 and 5 is [node, box0, box0]. */
+START_TEST(meshbox_draw_names_eligible_box_with_replacement)
+{
+    struct mbchain m;
+    mb_init(&m, 1, 0);
+    struct chain *c = &m.c;
+    struct state *st;
+    const struct header *h3 = &c->blocks[3].header;
+    ck_assert_int_eq(state_open(&c->store, h3->state_root.b, &st), 0);
+    struct meshbox_set set;
+    ck_assert_msg(meshbox_load(&c->p, c->evm, st, h3, NULL, 0, &set) == 0, "%s", err_msg());
+    ck_assert_uint_eq(set.n, 1);
+    ck_assert(address_eq(&set.boxes[0], &m.box[0]));
+    ck_assert_uint_eq(set.weights[0], 1);
+    ck_assert(!set.closed);
+    meshbox_set_free(&set);
+    struct tribe_volunteer_pick pick;
+    ck_assert_int_eq(tribe_pick_volunteer_ex(&c->p, c->evm, st, h3, c->blocks[4].header.extra,
+                                             &pick), 0);
+    ck_assert(pick.weighted);
+    ck_assert(address_eq(&pick.volunteer, &m.box[0]));
+    state_free(st);
+    for (int i = 4; i <= 5; i++) {
+        const struct tx *t0 = &c->blocks[i].body.txs[0];
+        struct address v = tribe_chief_update_volunteer(t0->data, t0->data_len);
+        ck_assert(address_eq(&v, &m.box[0]));
+    }
+    struct tribe_status s;
+    mb_status(c, &c->blocks[5].header, &s);
+    ck_assert_uint_eq(s.nsigners, 3);
+    ck_assert(address_eq(&s.signers[0], &c->node));
+    ck_assert(address_eq(&s.signers[1], &m.box[0]));
+    ck_assert(address_eq(&s.signers[2], &m.box[0]));
+    tribe_status_free(&s);
+    chain_free(c);
+}
+END_TEST
+
+/* The position rule (doc §5.4) with box 0 at S[1] and S[2]: it signs block 7
+ * (slot 1) and block 8 (slot 2) in turn, difficulty 6 each, and both
+ * validate; by Tribe 1.0.0's idx rule the second would have difficulty 1
+ * and no authorization. */
+START_TEST(meshbox_position_rule_duplicate_box)
+{
+    struct mbchain m;
+    mb_init(&m, 1, 0);
+    struct chain *c = &m.c;
+    struct recipe plain = {0}, by_box = {.producer = m.box_key[0]};
+    struct state *st;
+    produce(c, &c->blocks[5].header, &plain, &c->blocks[6], &st); /* slot 0: node */
+    state_free(st);
+    produce(c, &c->blocks[6].header, &by_box, &c->blocks[7], &st); /* slot 1: box 0 */
+    state_free(st);
+    struct block b8;
+    produce(c, &c->blocks[7].header, &by_box, &b8, NULL);          /* slot 2: box 0 again */
+    ck_assert_uint_eq(c->blocks[7].header.difficulty.w[0], 6);
+    ck_assert_uint_eq(b8.header.difficulty.w[0], 6);
+    ck_assert_msg(verify(c, &c->blocks[5].header, &c->blocks[6]) == 0, "%s", err_msg());
+    ck_assert_msg(verify(c, &c->blocks[6].header, &c->blocks[7]) == 0, "%s", err_msg());
+    ck_assert_msg(verify(c, &c->blocks[7].header, &b8) == 0, "%s", err_msg());
+
+    /* the same S under Tribe 1.0.0's rules (weighting off) */
+    struct tribe_status s;
+    mb_status(c, &c->blocks[7].header, &s);
+    struct tribe_lists ls = tribe_status_lists(&s);
+    ck_assert(address_eq(&s.signers[2], &m.box[0]));
+    struct chain_params pre = c->p;
+    pre.meshbox_weighting_block = CHAIN_NEVER;
+    ck_assert_int_eq(tribe_difficulty(&pre, 8, &ls, &m.box[0]), 1);
+    ck_assert(!tribe_signer_authorized(&pre, 8, &ls, &m.box[0]));
+    ck_assert_int_eq(tribe_difficulty(&c->p, 8, &ls, &m.box[0]), 6);
+    ck_assert(tribe_signer_authorized(&c->p, 8, &ls, &m.box[0]));
+    tribe_status_free(&s);
+
+    /* block 8 claiming difficulty 1 (the idx rule) is rejected by the position rule */
+    b8.header.difficulty = u256_from_u64(1);
+    ck_assert_int_eq(tribe_seal(&b8.header, m.box_key[0]), 0);
+    expect_reject(c, &c->blocks[7].header, &b8, ERR_INVAL, "MeshBox position rule");
+    block_free(&b8);
+    /* box 1 (listed, not staked, not in S) may not sign slot 2 */
+    struct recipe by_other = {.producer = m.box_key[1]};
+    produce(c, &c->blocks[7].header, &by_other, &b8, NULL);
+    expect_reject(c, &c->blocks[7].header, &b8, ERR_INVAL, "not authorized");
+    block_free(&b8);
+    chain_free(c);
+}
+END_TEST
+
+/* Both boxes staked: B = [box0, box1], weights 1 and 1. A block whose chief
+ * update names the box the draw did not pick is rejected with the draw
+ * named in the reason; so is one naming what takeMiner would give. */
+START_TEST(meshbox_wrong_box_rejected)
+{
+    struct mbchain m;
+    mb_init(&m, 2, 0);
+    struct chain *c = &m.c;
+    const struct header *parent = &c->blocks[5].header;
+    struct block b;
+    struct recipe plain = {0};
+    produce(c, parent, &plain, &b, NULL);
+    ck_assert_msg(verify(c, parent, &b) == 0, "%s", err_msg());
+    const struct tx *t0 = &b.body.txs[0];
+    struct address drawn = tribe_chief_update_volunteer(t0->data, t0->data_len);
+    ck_assert(address_eq(&drawn, &m.box[0]) || address_eq(&drawn, &m.box[1]));
+    /* the draw, recomputed by hand from the doc's formula */
+    uint64_t w[2] = {1, 1};
+    size_t idx;
+    uint64_t r;
+    ck_assert_int_eq(meshbox_draw(w, 2, b.header.extra, b.header.number, &idx, &r), 0);
+    ck_assert(address_eq(&drawn, &m.box[idx]));
+    block_free(&b);
+    struct address other = m.box[1 - idx];
+    struct recipe wrong = {.volunteer = &other};
+    produce(c, parent, &wrong, &b, NULL);
+    expect_reject(c, parent, &b, ERR_INVAL, "the MeshBox weighted draw gives");
+    block_free(&b);
+    struct recipe zero = {.volunteer = &(struct address){{0}}};
+    produce(c, parent, &zero, &b, NULL);
+    expect_reject(c, parent, &b, ERR_INVAL, "the MeshBox weighted draw gives");
+    block_free(&b);
+    chain_free(c);
+}
+END_TEST
+
+/* Before the fork nothing changes: the same chain with weighting off names
+ * takeMiner's volunteers (without replacement: box 0, then nobody, as it
+ * is already queued), and the next round is [node, box0, 0x0]. */
+START_TEST(meshbox_pre_fork_unchanged)
+{
+    struct mbchain m;
+    mb_init(&m, 1, CHAIN_NEVER);
+    struct chain *c = &m.c;
+    const struct tx *t4 = &c->blocks[4].body.txs[0], *t5 = &c->blocks[5].body.txs[0];
+    struct address v4 = tribe_chief_update_volunteer(t4->data, t4->data_len);
+    struct address v5 = tribe_chief_update_volunteer(t5->data, t5->data_len);
+    ck_assert(address_eq(&v4, &m.box[0]));
+    ck_assert(address_is_zero(&v5));
+    struct tribe_status s;
+    mb_status(c, &c->blocks[5].header, &s);
+    ck_assert(address_eq(&s.signers[1], &m.box[0]));
+    ck_assert(address_is_zero(&s.signers[2]));
+    tribe_status_free(&s);
+    /* a block naming box 0 at slot 2 is refused by takeMiner's rule */
+    struct block b;
+    struct recipe r = {.volunteer = &m.box[0]};
+    produce(c, &c->blocks[4].header, &r, &b, NULL);
+    expect_reject(c, &c->blocks[4].header, &b, ERR_INVAL, "takeMiner gives");
+    block_free(&b);
+    chain_free(c);
+}
+END_TEST
+
+/* A state-changing call at block `number` from `from` (value in wei),
+ * as a transaction would run it; it must succeed. */
+static void mb_call(struct chain *c, struct state *st, uint64_t number, const struct address *from,
+                    const struct address *to, const u256 *value, const uint8_t *in, size_t len)
+{
+    struct evm_block blk;
+    memset(&blk, 0, sizeof blk);
+    blk.number = number;
+    blk.gas_limit = 40000000;
+    blk.chain_id = c->p.chain_id;
+    blk.difficulty = u256_from_u64(1);
+    struct evm_tx_context txc;
+    memset(&txc, 0, sizeof txc);
+    txc.origin = *from;
+    evm_set_context(c->evm, st, params_evm_fork(&c->p, number), &blk, &txc);
+    struct evm_message m;
+    memset(&m, 0, sizeof m);
+    m.kind = EVM_CALL;
+    m.gas = 10000000;
+    m.sender = *from;
+    m.recipient = *to;
+    m.code_address = *to;
+    m.value = *value;
+    m.input = in;
+    m.input_len = len;
+    struct evm_result r;
+    ck_assert_int_eq(evm_execute(c->evm, &m, &r), 0);
+    ck_assert_msg(r.status == EVM_SUCCESS, "call %02x%02x%02x%02x: %s", in[0], in[1], in[2],
+                  in[3], evm_status_name(r.status));
+    state_tx_finalize(st, true);
+}
+
+/* report(provider, epoch, [client], [units], [r], [s], [v]) of one receipt
+ * signed by client_key (doc/meshbox.md §3.3, §3.4). */
+static void mb_report(struct chain *c, struct state *st, uint64_t number,
+                      const struct address *provider, const uint8_t *client_key, uint64_t epoch,
+                      uint64_t units)
+{
+    struct address client = addr_of_key(client_key);
+    uint8_t msg[27 + 32 + 20 + 20 + 8 + 32] = {0}, h[32], sig[65];
+    memcpy(msg, "\x19Spectrum MeshBox Receipt:\n", 27);
+    for (int k = 0; k < 8; k++) {
+        msg[27 + 24 + k] = (uint8_t)(c->p.chain_id >> (56 - 8 * k));
+        msg[27 + 72 + k] = (uint8_t)(epoch >> (56 - 8 * k));
+        msg[27 + 80 + 24 + k] = (uint8_t)(units >> (56 - 8 * k));
+    }
+    memcpy(msg + 27 + 32, provider->b, 20);
+    memcpy(msg + 27 + 52, client.b, 20);
+    keccak256(msg, sizeof msg, h);
+    ck_assert_int_eq(ecdsa_sign(h, client_key, sig), 0);
+    /* head: provider, epoch, 5 offsets; then 5 one-element arrays */
+    uint8_t in[4 + 32 * 7 + 64 * 5] = {0};
+    selector_of(in, "report(address,uint256,address[],uint256[],bytes32[],bytes32[],uint8[])");
+    uint8_t *w = in + 4;
+    memcpy(w + 12, provider->b, 20);
+    w[63] = (uint8_t)epoch;
+    for (int a = 0; a < 5; a++) {
+        uint32_t off = 32 * 7 + 64 * (uint32_t)a;
+        w[64 + 32 * a + 30] = (uint8_t)(off >> 8);
+        w[64 + 32 * a + 31] = (uint8_t)off;
+        w[off + 31] = 1;
+    }
+    uint8_t *e = w + 32 * 7;
+    memcpy(e + 32 + 12, client.b, 20);
+    for (int k = 0; k < 8; k++)
+        e[64 + 32 + 24 + k] = (uint8_t)(units >> (56 - 8 * k));
+    memcpy(e + 128 + 32, sig, 32);
+    memcpy(e + 192 + 32, sig + 32, 32);
+    e[256 + 63] = (uint8_t)(27 + sig[64]);
+    u256 zero = u256_from_u64(0);
+    mb_call(c, st, number, &client, &c->p.meshbox_registry, &zero, in, sizeof in);
+}
+
+/* The registry's real totals reach the weights: two staked boxes whose
+ * clients report 1,000 and 3,000 units for epoch 0 weigh 251 and 751 in
+ * epoch 2 (getEpochTotals(0)), 1 and 1 in epoch 1 (no closed epoch) and in
+ * epoch 3 (nothing reported for epoch 1). */
+START_TEST(meshbox_weights_from_registry_totals)
+{
+    struct chain c;
+    chain_open(&c, 0);
+    struct state *st;
+    ck_assert_int_eq(state_open(&c.store, c.blocks[0].header.state_root.b, &st), 0);
+    uint8_t box_key[2][32], client_key[2][32], wallet_key[32];
+    struct address box[2];
+    ck_assert_int_eq(regtest_dev_key(0, wallet_key), 0);
+    struct address wallet = addr_of_key(wallet_key);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(regtest_dev_key((unsigned)i + 2, box_key[i]), 0);
+        ck_assert_int_eq(regtest_dev_key((unsigned)i + 4, client_key[i]), 0);
+        box[i] = addr_of_key(box_key[i]);
+    }
+    u256 zero = u256_from_u64(0), stake, deposit;
+    u256_from_dec(&stake, REGTEST_POC_MIN_DEPOSIT_DEC, strlen(REGTEST_POC_MIN_DEPOSIT_DEC));
+    u256_from_dec(&deposit, REGTEST_MESHBOX_CLIENT_DEPOSIT_DEC,
+                  strlen(REGTEST_MESHBOX_CLIENT_DEPOSIT_DEC));
+    uint8_t add[4 + 32 * 5] = {0};
+    selector_of(add, "addAddress(address[],uint256)");
+    add[4 + 31] = 0x40;
+    add[4 + 63] = 1;
+    add[4 + 95] = 2;
+    memcpy(add + 4 + 96 + 12, box[0].b, 20);
+    memcpy(add + 4 + 128 + 12, box[1].b, 20);
+    mb_call(&c, st, 1, &c.node, &c.p.meshbox_registry, &zero, add, sizeof add);
+    for (int i = 0; i < 2; i++) {
+        uint8_t h[32], sig[65], dep[4 + 96] = {0};
+        keccak256(wallet.b, 20, h);
+        ck_assert_int_eq(ecdsa_sign(h, box_key[i], sig), 0);
+        selector_of(dep, "deposit(bytes32,bytes32,uint8)");
+        memcpy(dep + 4, sig, 64);
+        dep[4 + 95] = (uint8_t)(27 + sig[64]);
+        mb_call(&c, st, 1, &wallet, &c.p.poc, &stake, dep, sizeof dep);
+        uint8_t reg[4];
+        selector_of(reg, "register()");
+        struct address client = addr_of_key(client_key[i]);
+        mb_call(&c, st, 1, &client, &c.p.meshbox_registry, &deposit, reg, sizeof reg);
+    }
+    mb_report(&c, st, 2, &box[0], client_key[0], 0, 1000);
+    mb_report(&c, st, 2, &box[1], client_key[1], 0, 3000);
+
+    struct header parent = c.blocks[0].header;
+    struct meshbox_set set;
+    static const struct { uint64_t parent; uint64_t w0, w1; bool closed; } rows[] = {
+        {99, 1, 1, false},   /* block 100, epoch 1: no closed epoch */
+        {199, 251, 751, true}, /* block 200, epoch 2: totals of epoch 0 */
+        {299, 1, 1, true},   /* block 300, epoch 3: nothing for epoch 1 */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        parent.number = rows[i].parent;
+        ck_assert_msg(meshbox_load(&c.p, c.evm, st, &parent, NULL, 0, &set) == 0, "%s",
+                      err_msg());
+        ck_assert_uint_eq(set.n, 2);
+        ck_assert(address_eq(&set.boxes[0], &box[0]) && address_eq(&set.boxes[1], &box[1]));
+        ck_assert_msg(set.weights[0] == rows[i].w0 && set.weights[1] == rows[i].w1,
+                      "row %zu: %llu %llu", i, (unsigned long long)set.weights[0],
+                      (unsigned long long)set.weights[1]);
+        ck_assert(set.closed == rows[i].closed);
+        ck_assert_uint_eq(set.epoch, (rows[i].parent + 1) / 100);
+        meshbox_set_free(&set);
+    }
+    /* the volunteer of block 200 follows these weights */
+    parent.number = 199;
+    struct tribe_volunteer_pick pick;
+    uint8_t vrf[32] = {0};
+    ck_assert_int_eq(tribe_pick_volunteer_ex(&c.p, c.evm, st, &parent, vrf, &pick), 0);
+    ck_assert(pick.weighted);
+    ck_assert_uint_eq(pick.total_weight, 1002);
+    ck_assert(address_eq(&pick.volunteer, &box[pick.r < 251 ? 0 : 1]));
+    state_free(st);
+    chain_free(&c);
+}
+END_TEST
+
+/* The registry check a node makes when it opens the chain (doc §3). */
+START_TEST(meshbox_registry_epoch_checked)
+{
+    struct chain c;
+    chain_open(&c, 0);
+    struct state *st;
+    const struct header *g = &c.blocks[0].header;
+    ck_assert_int_eq(state_open(&c.store, g->state_root.b, &st), 0);
+    ck_assert_msg(meshbox_check_registry(&c.p, c.evm, st, g) == 0, "%s", err_msg());
+    c.p.meshbox_epoch = 50;
+    ck_assert_int_eq(meshbox_check_registry(&c.p, c.evm, st, g), ERR_INVAL);
+    ck_assert_ptr_nonnull(strstr(err_msg(), "epochLength"));
+    c.p.meshbox_registry = c.p.poc; /* no such view there: the read fails */
+    ck_assert_int_eq(meshbox_check_registry(&c.p, c.evm, st, g), ERR_INVAL);
+    state_free(st);
+    chain_free(&c);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("tribe_engine");
@@ -493,6 +943,15 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, gas_limit_jump);
     tcase_add_test(tc, wrong_parent);
     suite_add_tcase(s, tc);
+    TCase *mb = tcase_create("meshbox");
+    tcase_set_timeout(mb, 120);
+    tcase_add_test(mb, meshbox_draw_names_eligible_box_with_replacement);
+    tcase_add_test(mb, meshbox_position_rule_duplicate_box);
+    tcase_add_test(mb, meshbox_wrong_box_rejected);
+    tcase_add_test(mb, meshbox_pre_fork_unchanged);
+    tcase_add_test(mb, meshbox_registry_epoch_checked);
+    tcase_add_test(mb, meshbox_weights_from_registry_totals);
+    suite_add_tcase(s, mb);
     return s;
 }
 

@@ -172,6 +172,64 @@ START_TEST(difficulty_v100_signers)
 }
 END_TEST
 
+/* MeshBox weighting's position rule (doc/meshbox.md §5.4) on the mainnet
+ * schedule with weighting turned on at a height W: a box at S[1] and S[2]
+ * is in turn at both slots from W on (difficulty 6, authorized), while
+ * before W (and on the unchanged mainnet table) the idx rule judges its
+ * second slot as out of turn (difficulty 1, refused). A box holding S[0]
+ * and S[2] stands in at slot 1 by S[0] (5). Without duplicates both rules
+ * agree on every signer. */
+START_TEST(meshbox_position_rule)
+{
+    struct chain_params p = *mainnet();
+    const uint64_t W = CHIEF100 + 300;
+    p.meshbox_weighting_block = W;
+    p.meshbox_registry = addr(999);
+    p.meshbox_epoch = 100;
+    ck_assert_int_eq(chain_params_check(&p), 0);
+    struct address L[2] = {addr(200), addr(201)};
+    struct address box = addr(300), other = addr(301);
+    struct address S[3] = {L[0], box, box};
+    struct tribe_lists ls = {S, 3, L, 2};
+    uint64_t slot1 = W + (3 - W % 3) + 1, slot2 = slot1 + 1, before2 = slot2 - 3 * 50;
+    ck_assert_uint_eq(slot2 % 3, 2);
+    ck_assert_int_eq(tribe_difficulty(&p, slot1, &ls, &box), 6);
+    ck_assert_int_eq(tribe_difficulty(&p, slot2, &ls, &box), 6);
+    ck_assert(tribe_signer_authorized(&p, slot2, &ls, &box));
+    ck_assert_int_eq(tribe_check_difficulty(&p, slot2, &ls, &box, &(u256){{6, 0, 0, 0}}), 0);
+    ck_assert_int_eq(tribe_check_difficulty(&p, slot2, &ls, &box, &(u256){{1, 0, 0, 0}}),
+                     ERR_INVAL);
+    /* before W and on mainnet's own table: the idx rule */
+    ck_assert_uint_lt(before2, W);
+    ck_assert_int_eq(tribe_difficulty(&p, before2, &ls, &box), 1);
+    ck_assert(!tribe_signer_authorized(&p, before2, &ls, &box));
+    ck_assert_int_eq(tribe_difficulty(mainnet(), slot2, &ls, &box), 1);
+    ck_assert(!tribe_signer_authorized(mainnet(), slot2, &ls, &box));
+    ck_assert_int_eq(tribe_validate_signer(&p, slot2, &ls, &other, &other, 0, UINT64_MAX / 2),
+                     ERR_INVAL);
+    /* the leader stands in at slot 0's rank, unchanged */
+    ck_assert_int_eq(tribe_difficulty(&p, slot2, &ls, &L[0]), 5);
+    ck_assert(tribe_signer_authorized(&p, slot2, &ls, &L[0]));
+    /* a signer at S[0] and S[2]: stand-in (5) at slot 1, in turn (6) at slot 2 */
+    struct address T[3] = {box, other, box};
+    struct tribe_lists lt = {T, 3, L, 2};
+    ck_assert_int_eq(tribe_difficulty(&p, slot1, &lt, &box), 5);
+    ck_assert_int_eq(tribe_difficulty(&p, slot2, &lt, &box), 6);
+    ck_assert_int_eq(tribe_difficulty(mainnet(), slot2, &lt, &box), 5);
+    /* no duplicates: both rules agree for every signer and slot */
+    struct address U[3] = {L[0], box, other};
+    struct tribe_lists lu = {U, 3, L, 2};
+    struct address who[5] = {L[0], L[1], box, other, addr(302)};
+    for (uint64_t n = slot1 - 1; n <= slot2; n++)
+        for (int i = 0; i < 5; i++) {
+            ck_assert_int_eq(tribe_difficulty(&p, n, &lu, &who[i]),
+                             tribe_difficulty(mainnet(), n, &lu, &who[i]));
+            ck_assert(tribe_signer_authorized(&p, n, &lu, &who[i]) ==
+                      tribe_signer_authorized(mainnet(), n, &lu, &who[i]));
+        }
+}
+END_TEST
+
 /* Chief 1.0.0, leaders not in S: 5−i when n % sl == 0, else 4−i. */
 START_TEST(difficulty_v100_leaders)
 {
@@ -800,6 +858,7 @@ int main(void)
     tcase_add_test(tc, gas_limit_around_sip004);
     tcase_add_test(tc, cascading_fields);
     tcase_add_test(tc, reward_and_burn);
+    tcase_add_test(tc, meshbox_position_rule);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

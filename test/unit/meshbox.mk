@@ -1,0 +1,9 @@
+# Unit suite of MeshBox contribution weighting (src/consensus/meshbox.c):
+# the weight formula, the weighted draw against doc/meshbox.md §11 and the
+# JS reference, a chi-square check of 40,000 draws, the candidate list and
+# the bounded decoding of the registry's getEpochTotals.
+check_PROGRAMS += test/unit/test_meshbox
+TESTS += test/unit/test_meshbox
+test_unit_test_meshbox_SOURCES = test/unit/test_meshbox.c
+test_unit_test_meshbox_CFLAGS = $(UNIT_CFLAGS)
+test_unit_test_meshbox_LDADD = $(UNIT_LIBS)
