@@ -110,6 +110,9 @@ else
 fi
 echo "test.sh: contrib/contracts/test.sh"
 ct_out=$(mktemp)
+# The channel tests run call data built by our C code (test/unit/channel_calldata, built by
+# `make check` above) against the committed contracts.
+export SPECTRUM_CHANNEL_CALLDATA="$(cd "$builddir" && pwd)/test/unit/channel_calldata"
 contrib/contracts/test.sh 2>&1 | tee "$ct_out"
 ct_rc=${PIPESTATUS[0]}
 ct_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$ct_out" | tail -1)

@@ -19,3 +19,10 @@ libspectrum_channel_a_SOURCES += \
 	src/channel/channel_events.c \
 	src/channel/store.c src/channel/store.h \
 	src/channel/store_codec.c src/channel/store_codec.h
+# The hub's chain side (pure): the ABI coder, call data and view decoders of
+# the channel contracts, their event decoders, and the watchdog's decisions.
+libspectrum_channel_a_SOURCES += \
+	src/channel/abi.c src/channel/abi.h \
+	src/channel/contract.c src/channel/contract.h \
+	src/channel/events.c src/channel/events.h \
+	src/channel/watchdog.c src/channel/watchdog.h

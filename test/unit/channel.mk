@@ -24,3 +24,18 @@ test_unit_test_channel_state_LDADD = $(UNIT_LIBS)
 test_unit_test_channel_store_SOURCES = test/unit/test_channel_store.c
 test_unit_test_channel_store_CFLAGS = $(UNIT_CFLAGS)
 test_unit_test_channel_store_LDADD = $(UNIT_LIBS)
+# The hub's chain side: call data of every contract function against the
+# compiled ABI and hand-laid words, strict view and event decoders, and the
+# watchdog's decisions in scripted close / update / unlock / punish / settle
+# scenarios.
+check_PROGRAMS += test/unit/test_channel_chain
+TESTS += test/unit/test_channel_chain
+test_unit_test_channel_chain_SOURCES = test/unit/test_channel_chain.c
+test_unit_test_channel_chain_CFLAGS = $(UNIT_CFLAGS) $(JANSSON_CFLAGS)
+test_unit_test_channel_chain_LDADD = $(UNIT_LIBS)
+# A test tool (not run by make check): contract.h and events.h on a line
+# protocol, for test/contracts/channel_chain.test.mjs (contrib/test.sh points
+# SPECTRUM_CHANNEL_CALLDATA at it).
+check_PROGRAMS += test/unit/channel_calldata
+test_unit_channel_calldata_SOURCES = test/unit/channel_calldata.c
+test_unit_channel_calldata_LDADD = $(UNIT_LIBS)
