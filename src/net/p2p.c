@@ -3,7 +3,8 @@
  * the listener and its admission rules (bans, pending handshakes), the
  * dialer of static peers with backoff, the peer set (admit, ready,
  * closed), the queues other threads fill, and the published peer list.
- * eth messages are handled in p2p_eth.c, ancestor fetching in p2p_fetch.c.
+ * eth messages are handled in p2p_eth.c, ancestor fetching in p2p_fetch.c,
+ * the synchroniser's glue in p2p_sync.c, discovery in p2p_disc.c.
  */
 #include "config.h"
 
@@ -233,7 +234,9 @@ static void cb_ready(void *ctx, struct peer *p)
     if (st)
         st->backoff = P2P_BACKOFF_MIN;
     p2p_publish(s);
-    /* A peer ahead of us: fetch its head and whatever we lack below it. */
+    p2p_sync_peer_ready(s, p);
+    /* A peer a little ahead of us: fetch its head and whatever we lack
+     * below it (far ahead: the synchroniser's round, p2p_fetch_start). */
     u256 td;
     struct hash32 head;
     p2p_our_head(s, &td, &head);
@@ -269,6 +272,7 @@ static void cb_closed(void *ctx, struct peer *p)
         log_info("P2P: banned %s for %lld s: %s", ip, (long long)s->ban_seconds,
                  p->close_reason);
     }
+    p2p_sync_peer_closed(s, p);
     struct p2p_peer *pd = p->owner_data;
     if (pd) {
         p2p_fetch_free(&pd->fetch);
@@ -331,7 +335,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
         log_debug(LOG_NET, "P2P: connection from %s", p->remote_addr);
 }
 
-static bool connected_to(const struct p2p *s, const uint8_t id[64])
+bool p2p_connected_to(const struct p2p *s, const uint8_t id[64])
 {
     for (size_t i = 0; i < s->npeers; i++) {
         const struct peer *p = s->peers[i];
@@ -344,7 +348,7 @@ static bool connected_to(const struct p2p *s, const uint8_t id[64])
     return false;
 }
 
-static size_t live_peers(const struct p2p *s)
+size_t p2p_live_peers(const struct p2p *s)
 {
     size_t n = 0;
     for (size_t i = 0; i < s->npeers; i++)
@@ -352,19 +356,29 @@ static size_t live_peers(const struct p2p *s)
     return n;
 }
 
-static void dial(struct p2p *s, struct p2p_static *st)
+static void dial_as(struct p2p *s, const struct enode *n, bool is_static)
 {
     struct peer *p;
     char url[ENODE_URL_MAX];
-    if (enode_format(&st->node, url) != 0)
+    if (enode_format(n, url) != 0)
         snprintf(url, sizeof url, "?");
-    if (peer_connect(s->base, &s->pcfg, &s->pcb, s, &st->node, &p) != 0) {
+    if (peer_connect(s->base, &s->pcfg, &s->pcb, s, n, &p) != 0) {
         log_debug(LOG_NET, "P2P: cannot dial %s: %s", url, err_msg());
         return;
     }
-    p->is_static = true;
+    p->is_static = is_static;
     if (adopt(s, p) == 0)
-        log_debug(LOG_NET, "P2P: dialing %s", url);
+        log_debug(LOG_NET, "P2P: dialing %s%s", url, is_static ? "" : " (discovered)");
+}
+
+static void dial(struct p2p *s, struct p2p_static *st)
+{
+    dial_as(s, &st->node, true);
+}
+
+void p2p_dial_node(struct p2p *s, const struct enode *n)
+{
+    dial_as(s, n, false);
 }
 
 static void dial_statics(struct p2p *s)
@@ -372,17 +386,16 @@ static void dial_statics(struct p2p *s)
     int64_t now = peer_now();
     for (size_t i = 0; i < s->nstatics; i++) {
         struct p2p_static *st = &s->statics[i];
-        if (now < st->next_dial || connected_to(s, st->node.id))
+        if (now < st->next_dial || p2p_connected_to(s, st->node.id))
             continue;
-        if (live_peers(s) >= s->max_peers)
+        if (p2p_live_peers(s) >= s->max_peers)
             return;
         st->next_dial = now + st->backoff;
         st->backoff = st->backoff * 2 > P2P_BACKOFF_MAX ? P2P_BACKOFF_MAX : st->backoff * 2;
         dial(s, st);
     }
-    /* Discovery plugs in here: with cfg->discovery, candidates from
-     * discv4_random_nodes (net/discv4.h) that are neither connected nor
-     * banned would be dialed until max_peers / 3 outbound peers run. */
+    /* Then nodes found by discovery, within the outbound slots. */
+    p2p_disc_dial(s);
 }
 
 static int add_static(struct p2p *s, const struct enode *n)
@@ -409,7 +422,12 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd;
     (void)what;
-    dial_statics(arg);
+    struct p2p *s = arg;
+    pthread_mutex_lock(&s->mu);
+    bool stopping = s->stopping;
+    pthread_mutex_unlock(&s->mu);
+    if (!stopping) /* no new dials while the peers are being told goodbye */
+        dial_statics(s);
 }
 
 static void on_wake(evutil_socket_t fd, short what, void *arg)
@@ -444,8 +462,10 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
             log_warn("P2P: cannot add peer: %s", err_msg());
     if (nadds)
         dial_statics(s);
+    /* Blocks below the tip a sync round is heading for are old news. */
     for (size_t i = 0; i < nheads; i++)
-        p2p_propagate_block(s, &heads[i]);
+        if (!p2p_sync_old_news(s, &heads[i]))
+            p2p_propagate_block(s, &heads[i]);
     if (ntx)
         p2p_propagate_txs(s, txs, ntx);
     for (size_t i = 0; i < ntx; i++)
@@ -580,6 +600,8 @@ static int bind_listener(struct p2p *s, const char *bind, uint16_t port)
 
 static void free_service(struct p2p *s)
 {
+    p2p_disc_stop(s);
+    p2p_sync_stop(s); /* no callbacks: the peers below go without removal */
     for (size_t i = 0; i < s->npeers; i++) {
         struct p2p_peer *pd = s->peers[i]->owner_data;
         if (pd) {
@@ -672,6 +694,13 @@ int p2p_start(const struct p2p_config *cfg, struct p2p **out)
     if (!s->listen)
         s->self.ep.tcp_port = s->self.ep.udp_port = cfg->port;
 
+    rc = p2p_sync_start(s);
+    if (rc == 0)
+        rc = p2p_disc_start(s, cfg);
+    if (rc) {
+        free_service(s);
+        return rc;
+    }
     for (size_t i = 0; i < cfg->nconnect + cfg->naddnode; i++) {
         const struct enode *n =
             i < cfg->nconnect ? &cfg->connect[i] : &cfg->addnode[i - cfg->nconnect];
@@ -697,8 +726,7 @@ int p2p_start(const struct p2p_config *cfg, struct p2p **out)
     else
         log_info("P2P: not listening (-listen=0), enode %s", url);
     log_info("P2P: %s, %zu static peer(s), max %zu peers", cfg->nconnect ? "-connect: dialing only those"
-             : cfg->discovery ? "discovery is not wired yet: dialing static peers only"
-                              : "discovery off",
+             : s->disc ? "discovery on" : "discovery off",
              s->nstatics, s->max_peers);
     if (s->nstatics)
         wake(s);

@@ -17,9 +17,19 @@
  * Static peers are dialed while they are not connected, whatever the
  * outbound count, as long as the total is under max_peers.
  *
- * Discovery: cfg->discovery is where discv4 (net/discv4.h) plugs in: it
- * would feed dial candidates to the outbound slots. It is not wired yet:
- * the service dials only static peers (and logs that discovery is off).
+ * Sync: the service drives the block synchroniser (net/sync.h) on its
+ * thread: every READY peer is a sync peer (Status TD and head, NewBlock TD
+ * updates), the sync's GetBlockHeaders / GetBlockBodies go out through
+ * peer_request and their answers or timeouts come back to it, its
+ * penalties become misbehaviour points, and complete blocks are imported
+ * by a worker thread (through the chain service) while the next ones
+ * download. Peers only a few blocks ahead are still caught up by the
+ * ancestor fetch of a NewBlock. p2p_sync_progress is eth_syncing's source.
+ *
+ * Discovery: with cfg->discovery, discv4 (net/discv4.h) runs on the UDP
+ * port of the same number as the TCP port, starting from cfg->bootnodes
+ * (or the network's, net/bootnodes.h); the nodes it finds are dialed while
+ * fewer than max_peers / 3 (at least 1) non-static outbound peers run.
  *
  * Identity: cfg->node_key is the devp2p key. On live networks it is the
  * chain's node key (the key that seals blocks); on regtest, where every node
@@ -37,6 +47,7 @@
 #include <stdint.h>
 
 #include "net/enode.h"
+#include "net/sync.h"
 #include "primitives/address.h"
 #include "primitives/u256.h"
 
@@ -116,6 +127,11 @@ bool p2p_listening(const struct p2p *s);
  * 127.0.0.1 when bound to any) and the listening port (0 without a
  * listener). Thread: any. */
 void p2p_self(const struct p2p *s, struct enode *out);
+
+/* The synchroniser's progress as last published (syncing false when no
+ * round runs): eth_syncing's startingBlock, currentBlock, highestBlock.
+ * Thread: any (a copy under the service's mutex). */
+void p2p_sync_progress(struct p2p *s, struct sync_progress *out);
 
 /* One connected peer, as admin_peers shows it. */
 struct p2p_peer_info {

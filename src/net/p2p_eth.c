@@ -76,6 +76,7 @@ static void new_block(struct p2p *s, struct peer *p, const uint8_t *payload, siz
         p->status.td = nb.td;
         p->status.best_hash = nb.hash;
         p2p_publish(s);
+        p2p_sync_peer_update(s, p);
     }
     char hx[17];
     hex_encode(hx, nb.hash.b, 8);
@@ -88,8 +89,9 @@ static void new_block(struct p2p *s, struct peer *p, const uint8_t *payload, siz
     }
     if (!chaindb_has_header(s->db, &nb.block.header.parent_hash)) {
         struct hash32 target = nb.hash;
+        uint64_t number = nb.block.header.number;
         eth_new_block_free(&nb);
-        p2p_fetch_start(s, p, &target);
+        p2p_fetch_start_at(s, p, &target, number);
         return;
     }
     struct chainsvc_import res;
@@ -129,8 +131,9 @@ static void new_block_hashes(struct p2p *s, struct peer *p, const uint8_t *paylo
     }
     if (best) {
         struct hash32 target = best->hash;
+        uint64_t number = best->number;
         eth_announces_free(&a);
-        p2p_fetch_start(s, p, &target);
+        p2p_fetch_start_at(s, p, &target, number);
         return;
     }
     eth_announces_free(&a);

@@ -10,7 +10,11 @@
  * fetched in batches and each block goes through the chain's normal import
  * (which validates everything, so the headers need only link up here).
  * The walk is capped at P2P_MAX_ANCESTORS blocks: anything deeper is a job
- * for a full sync (header-first from the best peer), not for propagation.
+ * for the synchroniser (p2p_sync.c), and so is catching up with a peer
+ * whose TD is more than P2P_SYNC_GAP blocks above ours, or with a block
+ * announced that far ahead while a sync round runs: then no fetch starts.
+ * When both run (a small gap during a round), peer.h's one request per
+ * kind keeps them apart: the sync waits for its next tick.
  *
  * A peer that answers with headers that do not link, or with blocks the
  * chain rejects, is scored (invalid block). A peer that has nothing, times
@@ -104,10 +108,20 @@ static void ask_bodies(struct p2p *s, struct peer *p)
 
 void p2p_fetch_start(struct p2p *s, struct peer *p, const struct hash32 *target)
 {
+    p2p_fetch_start_at(s, p, target, 0);
+}
+
+void p2p_fetch_start_at(struct p2p *s, struct peer *p, const struct hash32 *target,
+                        uint64_t number)
+{
     struct p2p_fetch *f = fetch_of(p);
     if (!f || f->active || peer_busy(p, ETH_GET_BLOCK_HEADERS) ||
         peer_busy(p, ETH_GET_BLOCK_BODIES) || p->state != PEER_READY)
         return;
+    if (p2p_sync_owns_catchup(s, p, number)) {
+        log_debug(LOG_SYNC, "peer %s: catching up is the synchroniser's job", p->remote_addr);
+        return;
+    }
     f->headers = calloc(P2P_MAX_ANCESTORS, sizeof *f->headers);
     f->hashes = calloc(P2P_MAX_ANCESTORS, sizeof *f->hashes);
     if (!f->headers || !f->hashes) {
@@ -175,7 +189,7 @@ static void on_headers(void *arg, struct peer *p, int status, const uint8_t *pay
         ask_bodies(s, p);
     } else if (f->n >= P2P_MAX_ANCESTORS) {
         log_info("P2P: peer %s is more than %d blocks ahead of us on another branch or "
-                 "height: a full sync is needed (not done by propagation)",
+                 "height: left to the synchroniser",
                  p->remote_addr, P2P_MAX_ANCESTORS);
         finish(s, p, "too many ancestors");
     } else {

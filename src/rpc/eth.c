@@ -375,9 +375,9 @@ static const struct rpc_method eth_methods[] = {
      .summary = "Returns the eth wire protocol version the node speaks (eth/63).",
      .result = "\"0x3f\""},
     {.name = "eth_syncing", .fn = rpc_eth_syncing, .flags = RPC_PUBLIC | RPC_INLINE,
-     .summary = "Returns whether the node is catching up with its peers: false until the p2p "
-                "module exists.",
-     .result = "false"},
+     .summary = "Returns false, or while the node syncs from a peer and is behind, "
+                "{startingBlock, currentBlock, highestBlock}.",
+     .result = "false | {startingBlock, currentBlock, highestBlock}"},
     /* end eth_call, eth_estimateGas, storage, proofs, block contents by index */
     {.name = "eth_subscribe", .fn = subscribe, .flags = RPC_PUBLIC | RPC_ON_LOOP,
      .summary = "WebSocket only: starts a subscription; each event then arrives as an "

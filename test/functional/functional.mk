@@ -31,3 +31,5 @@ EXTRA_DIST += test/functional/rpc_tribe.py test/functional/rpc_debug.py
 EXTRA_DIST += test/functional/tool_manpages.py test/functional/feature_rpc_load.py
 # Peers over devp2p: connect, propagate, ban; a late node catches up (issue 6).
 EXTRA_DIST += test/functional/p2p_connect.py test/functional/p2p_catchup.py
+# Full sync from two peers; a split network converging on the heavier chain (issue 6).
+EXTRA_DIST += test/functional/p2p_sync.py test/functional/p2p_split.py
