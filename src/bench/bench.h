@@ -39,5 +39,6 @@ void bench_import(void);
 void bench_rlpx(void);
 void bench_automine(void);
 void bench_meshbox(void);
+void bench_channel(void);
 
 #endif

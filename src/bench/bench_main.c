@@ -69,5 +69,6 @@ int main(int argc, char **argv)
     bench_rlpx();
     bench_automine();
     bench_meshbox();
+    bench_channel();
     return 0;
 }

@@ -11,6 +11,13 @@ libspectrum_channel_a_SOURCES = \
 	src/channel/msg.c src/channel/msg.h \
 	src/channel/balance.c src/channel/balance.h \
 	src/channel/fees.c src/channel/fees.h
+# The hub's chain side (pure): the ABI coder, call data and view decoders of
+# the channel contracts, their event decoders, and the watchdog's decisions.
+libspectrum_channel_a_SOURCES += \
+	src/channel/abi.c src/channel/abi.h \
+	src/channel/contract.c src/channel/contract.h \
+	src/channel/events.c src/channel/events.h \
+	src/channel/watchdog.c src/channel/watchdog.h
 # The channel state machine (pure: one channel's rules of §3.5, its ends,
 # chain events) and the hub's durable store (LevelDB, one batch per turn).
 libspectrum_channel_a_SOURCES += \
@@ -19,10 +26,11 @@ libspectrum_channel_a_SOURCES += \
 	src/channel/channel_events.c \
 	src/channel/store.c src/channel/store.h \
 	src/channel/store_codec.c src/channel/store_codec.h
-# The hub's chain side (pure): the ABI coder, call data and view decoders of
-# the channel contracts, their event decoders, and the watchdog's decisions.
+# The hub's transport (UDP, acks by echo, ordered outboxes with a window and
+# resend) and the hub service (its thread, loop turns with one synchronous
+# store batch each, commands from other threads).
+libspectrum_channel_a_CPPFLAGS += $(EVENT_CFLAGS)
 libspectrum_channel_a_SOURCES += \
-	src/channel/abi.c src/channel/abi.h \
-	src/channel/contract.c src/channel/contract.h \
-	src/channel/events.c src/channel/events.h \
-	src/channel/watchdog.c src/channel/watchdog.h
+	src/channel/transport.c src/channel/transport.h \
+	src/channel/hub.c src/channel/hub.h src/channel/hub_internal.h \
+	src/channel/hub_direct.c

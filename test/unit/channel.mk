@@ -13,6 +13,15 @@ test_unit_test_channel_locks_LDADD = $(UNIT_LIBS)
 test_unit_test_channel_math_SOURCES = test/unit/test_channel_math.c
 test_unit_test_channel_math_CFLAGS = $(UNIT_CFLAGS)
 test_unit_test_channel_math_LDADD = $(UNIT_LIBS)
+# The hub's chain side: call data of every contract function against the
+# compiled ABI and hand-laid words, strict view and event decoders, and the
+# watchdog's decisions in scripted close / update / unlock / punish / settle
+# scenarios.
+check_PROGRAMS += test/unit/test_channel_chain
+TESTS += test/unit/test_channel_chain
+test_unit_test_channel_chain_SOURCES = test/unit/test_channel_chain.c
+test_unit_test_channel_chain_CFLAGS = $(UNIT_CFLAGS) $(JANSSON_CFLAGS)
+test_unit_test_channel_chain_LDADD = $(UNIT_LIBS)
 # Unit suites of the channel state machine (a scripted exchange between two
 # in-memory hubs, every refusal rule with its code, chain events) and of the
 # hub store (round trips, atomic turns, outbox order, acks, corruption).
@@ -24,18 +33,22 @@ test_unit_test_channel_state_LDADD = $(UNIT_LIBS)
 test_unit_test_channel_store_SOURCES = test/unit/test_channel_store.c
 test_unit_test_channel_store_CFLAGS = $(UNIT_CFLAGS)
 test_unit_test_channel_store_LDADD = $(UNIT_LIBS)
-# The hub's chain side: call data of every contract function against the
-# compiled ABI and hand-laid words, strict view and event decoders, and the
-# watchdog's decisions in scripted close / update / unlock / punish / settle
-# scenarios.
-check_PROGRAMS += test/unit/test_channel_chain
-TESTS += test/unit/test_channel_chain
-test_unit_test_channel_chain_SOURCES = test/unit/test_channel_chain.c
-test_unit_test_channel_chain_CFLAGS = $(UNIT_CFLAGS) $(JANSSON_CFLAGS)
-test_unit_test_channel_chain_LDADD = $(UNIT_LIBS)
 # A test tool (not run by make check): contract.h and events.h on a line
-# protocol, for test/contracts/channel_chain.test.mjs (contrib/test.sh points
-# SPECTRUM_CHANNEL_CALLDATA at it).
+# protocol, for test/contracts/channel_chain.test.mjs (which finds it
+# through SPECTRUM_CHANNEL_CALLDATA).
 check_PROGRAMS += test/unit/channel_calldata
 test_unit_channel_calldata_SOURCES = test/unit/channel_calldata.c
 test_unit_channel_calldata_LDADD = $(UNIT_LIBS)
+# The hub's transport on 127.0.0.1 (held output, acks by echo, resend,
+# window, order, hostile input) and two hubs paying each other durably
+# (a thousand transfers, a crash and restart in the middle).
+check_PROGRAMS += test/unit/test_channel_transport
+TESTS += test/unit/test_channel_transport
+test_unit_test_channel_transport_SOURCES = test/unit/test_channel_transport.c
+test_unit_test_channel_transport_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+test_unit_test_channel_transport_LDADD = $(UNIT_LIBS)
+check_PROGRAMS += test/unit/test_channel_hub
+TESTS += test/unit/test_channel_hub
+test_unit_test_channel_hub_SOURCES = test/unit/test_channel_hub.c
+test_unit_test_channel_hub_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+test_unit_test_channel_hub_LDADD = $(UNIT_LIBS)
