@@ -195,7 +195,7 @@ static const struct rpc_param_doc help_params[] = {
 };
 
 static const struct rpc_method control_methods[] = {
-    {.name = "generate", .fn = generate, .flags = 0,
+    {.name = "generate", .fn = generate, .flags = RPC_WAITS,
      .summary = "Produces n blocks now, one after the other, each with the pool's best "
                 "transactions, signed by the node key and imported. Always works on regtest; "
                 "elsewhere only when the node key may sign (and then at the times the rules "
@@ -212,7 +212,7 @@ static const struct rpc_method control_methods[] = {
     {.name = "stop", .fn = stop, .flags = RPC_ON_LOOP,
      .summary = "Shuts the node down cleanly, as SIGTERM does, once this reply is sent.",
      .result = "\"spectrumd stopping\" (string)"},
-    {.name = "submitblock", .fn = submitblock, .flags = 0,
+    {.name = "submitblock", .fn = submitblock, .flags = RPC_WAITS,
      .summary = "Imports a block through the full validation, as a block from a peer. A rejected "
                 "block is -32000 with the reason (\"unknown parent\", \"block in the future\", "
                 "\"block 5 0x..: invalid difficulty: ...\").",

@@ -133,6 +133,11 @@ typedef json_t *(*rpc_handler_fn)(const json_t *params, struct rpc_ctx *ctx);
 #define RPC_ON_LOOP 0x2u    /* runs on the event-loop thread (see above) */
 #define RPC_INLINE 0x4u     /* constant-time and reads only rpc_env: the server
                              * may run it on the loop without a worker hop */
+#define RPC_WAITS 0x8u      /* mostly waits for the chain thread (a transaction
+                             * admitted and, with -automine, mined; a block):
+                             * runs on the wait pool, so that callers waiting
+                             * together neither hold the workers that compute
+                             * nor keep the chain thread from batching them */
 
 struct rpc_param_doc {
     const char *name;

@@ -217,6 +217,10 @@ static const struct rpc_param_doc tx_by_number_index_params[] = {
      .nparams = RPC_COUNT(p), .result = res}
 #define CHAIN_METHOD0(n, f, sum, res) \
     {.name = n, .fn = f, .flags = RPC_PUBLIC, .summary = sum, .result = res}
+/* Submissions: they wait for the chain thread (RPC_WAITS). */
+#define CHAIN_METHOD_WAITS(n, f, sum, p, res) \
+    {.name = n, .fn = f, .flags = RPC_PUBLIC | RPC_WAITS, .summary = sum, .params = p, \
+     .nparams = RPC_COUNT(p), .result = res}
 /* Reads of the published head or of constants: answered on the loop thread,
  * without the two thread hand-offs a worker costs. */
 #define CHAIN_METHOD0_INLINE(n, f, sum, res) \
@@ -264,12 +268,12 @@ static const struct rpc_method eth_methods[] = {
                   "Returns whether the node produces blocks by itself (regtest: -automine or "
                   "-blocktime; other networks: -mine while its key may sign).",
                   "true|false"),
-    CHAIN_METHOD("eth_sendRawTransaction", rpc_eth_send_raw_transaction,
+    CHAIN_METHOD_WAITS("eth_sendRawTransaction", rpc_eth_send_raw_transaction,
                  "Submits a signed transaction to the pool. On regtest with -automine, the block "
                  "holding it is imported before the reply. Refusals are -32000 with the pool's "
                  "reason (\"nonce too low\", \"insufficient funds for gas * price + value\", ...).",
                  raw_tx_params, "\"0x...\" (hash) the transaction hash"),
-    CHAIN_METHOD("eth_sendTransaction", rpc_eth_send_transaction,
+    CHAIN_METHOD_WAITS("eth_sendTransaction", rpc_eth_send_transaction,
                  "Builds a transaction, signs it with an unlocked account of the node's wallet "
                  "and submits it as eth_sendRawTransaction does.",
                  send_tx_params, "\"0x...\" (hash) the transaction hash"),

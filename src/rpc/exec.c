@@ -237,6 +237,20 @@ bool rpc_request_inline(const struct rpc_request *r)
     return true;
 }
 
+bool rpc_request_waits(const struct rpc_request *r)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->n; i++) {
+        const struct rpc_call *c = &r->calls[i];
+        if (c->state != CALL_READY)
+            continue;
+        if (!(c->method->flags & RPC_WAITS))
+            return false;
+        any = true;
+    }
+    return any;
+}
+
 bool rpc_request_loop_pending(const struct rpc_request *r)
 {
     for (size_t i = 0; i < r->n; i++)

@@ -221,6 +221,13 @@ int rpc_host_init(struct rpc_host *h, struct event_base *base, const struct rpc_
     if (!h->timer)
         return err_set(ERR_NOMEM, "rpc: cannot create a timer");
     int rc = rpc_pool_new(base, threads, &h->pool);
+    if (rc == 0) {
+        rc = rpc_pool_new(base, RPC_WAIT_THREADS, &h->wait_pool);
+        if (rc) {
+            rpc_pool_free(h->pool);
+            h->pool = NULL;
+        }
+    }
     if (rc) {
         event_free(h->timer);
         h->timer = NULL;
@@ -302,7 +309,7 @@ void rpc_host_submit(struct rpc_host *h, char *body, size_t len, bool authentica
     h->live_tail = j;
     h->nlive++;
     arm_timer(h);
-    rpc_pool_submit(h->pool, &j->task);
+    rpc_pool_submit(req && rpc_request_waits(req) ? h->wait_pool : h->pool, &j->task);
 }
 
 void rpc_host_shutdown(struct rpc_host *h)
@@ -310,6 +317,8 @@ void rpc_host_shutdown(struct rpc_host *h)
     h->stopping = true;
     rpc_pool_free(h->pool);
     h->pool = NULL;
+    rpc_pool_free(h->wait_pool);
+    h->wait_pool = NULL;
     while (h->live_head) {
         struct rpc_job *j = h->live_head;
         live_unlink(h, j);

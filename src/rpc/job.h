@@ -41,9 +41,15 @@ struct rpc_job;
 
 typedef void (*rpc_reply_fn)(void *target, int status, char *body, size_t len, unsigned after);
 
+/* Threads of the wait pool (RPC_WAITS requests): they sleep on the chain
+ * service, so there are enough of them for the callers -automine batches
+ * into one block. */
+#define RPC_WAIT_THREADS 32
+
 struct rpc_host {
     struct event_base *base;
     struct rpc_pool *pool;
+    struct rpc_pool *wait_pool;
     const struct rpc_env *env;
     size_t max_batch;
     unsigned timeout_ms;

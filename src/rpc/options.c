@@ -43,7 +43,9 @@ static const struct arg_def rpc_args[] = {
              "removed at shutdown); a relative path is inside the network's data directory."},
     {.name = "rpcthreads", .type = ARG_INT, .category = ARGCAT_RPC, .value_name = "<n>",
      .def = "4", .min = 1, .max = 64,
-     .help = "Threads that run RPC handlers (the event loop itself only moves bytes)."},
+     .help = "Threads that run RPC handlers (the event loop itself only moves bytes). "
+             "Submissions (eth_sendRawTransaction, eth_sendTransaction, generate, ...) "
+             "wait for the chain on 32 threads of their own."},
     {.name = "rpcapi", .type = ARG_LIST, .category = ARGCAT_RPC, .value_name = "<namespace>",
      .help = "Offer only these namespaces over HTTP and WebSocket (eth, net, web3, ...; "
              "comma-separated, repeatable). Default: all. The control methods (help, stop, "

@@ -367,7 +367,7 @@ static const struct rpc_method personal_methods[] = {
                 "(scrypt n=2^18, mode 0600, <datadir>/keystore, geth's file name).",
      .params = passphrase_params, .nparams = RPC_COUNT(passphrase_params),
      .result = "\"0x...\" (the new address)"},
-    {.name = "personal_sendTransaction", .fn = send_transaction, .flags = 0,
+    {.name = "personal_sendTransaction", .fn = send_transaction, .flags = RPC_WAITS,
      .summary = "As eth_sendTransaction, signed with the key decrypted by the passphrase for "
                 "this transaction only. Errors: -32000 \"unknown account\", \"could not decrypt "
                 "key with given password\", and eth_sendTransaction's.",

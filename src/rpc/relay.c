@@ -345,7 +345,7 @@ static const struct rpc_method relay_methods[] = {
                 "waiting in the pool. Errors: -32000 when the token's code is not ProxyToken's.",
      .params = hash_params, .nparams = RPC_COUNT(hash_params),
      .result = "{\"hash\": \"0x..\", \"digest\": \"0x..\", \"nonce\": \"0x..\"}"},
-    {.name = "relay_transferProxy", .fn = transfer_proxy, .flags = 0,
+    {.name = "relay_transferProxy", .fn = transfer_proxy, .flags = RPC_WAITS,
      .summary = "Relays a signed delegated transfer: checks that the signature recovers `from` "
                 "over the hash at its next proxy nonce and that its token balance covers value "
                 "+ fee, then sends transferProxy from the relayer account (-relayer), which "

@@ -33,3 +33,5 @@ EXTRA_DIST += test/functional/tool_manpages.py test/functional/feature_rpc_load.
 EXTRA_DIST += test/functional/p2p_connect.py test/functional/p2p_catchup.py
 # Full sync from two peers; a split network converging on the heavier chain (issue 6).
 EXTRA_DIST += test/functional/p2p_sync.py test/functional/p2p_split.py
+# Submissions waiting together share automined blocks (the wait pool; issue 5).
+EXTRA_DIST += test/functional/rpc_batching.py
