@@ -35,3 +35,10 @@ EXTRA_DIST += test/functional/p2p_connect.py test/functional/p2p_catchup.py
 EXTRA_DIST += test/functional/p2p_sync.py test/functional/p2p_split.py
 # Submissions waiting together share automined blocks (the wait pool; issue 5).
 EXTRA_DIST += test/functional/rpc_batching.py
+# A misbehaving devp2p peer for p2p_misbehave.py (built with the programs, never installed).
+noinst_PROGRAMS += test/functional/p2p_probe
+test_functional_p2p_probe_SOURCES = test/functional/p2p_probe.c
+test_functional_p2p_probe_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
+test_functional_p2p_probe_LDADD = $(SPECTRUM_LIBS) $(SPECTRUM_EXTERNAL_LIBS)
+# Hostile peers (p2p_probe, a real RLPx client) banned while sync goes on (issue 6).
+EXTRA_DIST += test/functional/p2p_misbehave.py
