@@ -28,6 +28,14 @@ int bench_tmpdir(char *dir, size_t size, const char *name);
 /* Removes dir and the files directly in it (a LevelDB directory is flat). */
 void bench_rmdir(const char *dir);
 
+/* The source tree (share/ holds the genesis files and contract artifacts):
+ * $SPECTRUM_SRCDIR, else the one the binary was configured from. */
+const char *bench_srcdir(void);
+
+/* Copies the files directly in src (a flat LevelDB directory) into the
+ * existing directory dst. Returns 0 or ERR_IO (err_msg says which file). */
+int bench_copy_dir(const char *src, const char *dst);
+
 /* Groups (one per file). */
 void bench_crypto(void);
 void bench_rlp(void);

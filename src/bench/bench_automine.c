@@ -41,12 +41,6 @@
 #define SINGLE 1000
 #define FUNDS 1000000000000000000ull /* 1 SMT per sender */
 
-static const char *srcdir(void)
-{
-    const char *dir = getenv("SPECTRUM_SRCDIR");
-    return dir && *dir ? dir : SPECTRUM_SRCDIR;
-}
-
 /* Sender i's key: keccak("automine sender" ‖ i). */
 static void sender_key(unsigned i, uint8_t sk[32])
 {
@@ -126,7 +120,7 @@ static int presign(unsigned who, size_t n, struct bytes **out)
 static int start(const char *dir, struct db **db, struct chainsvc **s)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/share/genesis/genesis-regtest.json", srcdir());
+    snprintf(path, sizeof path, "%s/share/genesis/genesis-regtest.json", bench_srcdir());
     struct genesis g;
     memset(&g, 0, sizeof g);
     int rc = genesis_load(path, &g);

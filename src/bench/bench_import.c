@@ -116,54 +116,6 @@ static void recipient(int i, struct address *a)
 
 /* ---- directories ------------------------------------------------------------ */
 
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb");
-    if (!in)
-        return err_set(ERR_IO, "open %s", from);
-    FILE *out = fopen(to, "wb");
-    if (!out) {
-        fclose(in);
-        return err_set(ERR_IO, "create %s", to);
-    }
-    char buf[65536];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n) {
-            rc = err_set(ERR_IO, "write %s", to);
-            break;
-        }
-    if (rc == 0 && ferror(in))
-        rc = err_set(ERR_IO, "read %s", from);
-    fclose(in);
-    if (fclose(out) != 0 && rc == 0)
-        rc = err_set(ERR_IO, "close %s", to);
-    return rc;
-}
-
-/* Copies the files of the flat directory src into the existing dst. */
-static int copy_dir(const char *src, const char *dst)
-{
-    DIR *dp = opendir(src);
-    if (!dp)
-        return err_set(ERR_IO, "opendir %s", src);
-    int rc = 0;
-    struct dirent *e;
-    while (rc == 0 && (e = readdir(dp)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char a[4096], b[4096];
-        rc = fs_join(a, sizeof a, src, e->d_name);
-        if (rc == 0)
-            rc = fs_join(b, sizeof b, dst, e->d_name);
-        if (rc == 0)
-            rc = copy_file(a, b);
-    }
-    closedir(dp);
-    return rc;
-}
-
 /* ---- the pool's view of the head -------------------------------------------- */
 
 static int rd_nonce(void *ctx, const struct address *a, uint64_t *out)
@@ -244,20 +196,10 @@ static void erc20_transfer(const struct address *to, uint64_t value, uint8_t dat
         data[67 - i] = (uint8_t)(value >> (8 * i));
 }
 
-/* ProxyToken's creation code with its constructor argument (supply, one
- * ABI word) appended, from the committed artifact. The source tree is
- * found through SPECTRUM_SRCDIR (set at build time; the environment
- * variable of the same name overrides it). */
-static const char *srcdir(void)
-{
-    const char *dir = getenv("SPECTRUM_SRCDIR");
-    return dir && *dir ? dir : SPECTRUM_SRCDIR;
-}
-
 static int token_init_code(uint64_t supply, uint8_t **code, size_t *len)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/share/contracts/ProxyToken.json", srcdir());
+    snprintf(path, sizeof path, "%s/share/contracts/ProxyToken.json", bench_srcdir());
     json_error_t je;
     json_t *root = json_load_file(path, 0, &je);
     const char *hex = json_string_value(json_object_get(root, "bytecode"));
@@ -460,7 +402,7 @@ static int time_import(const char *template_dir, const struct chain_params *p,
     struct chain *c = NULL;
     struct chain_engine eng;
     tribe_chain_engine_init(&eng);
-    rc = copy_dir(template_dir, dir);
+    rc = bench_copy_dir(template_dir, dir);
     if (rc == 0)
         rc = db_open(dir, NULL, &db);
     if (rc == 0)
@@ -501,7 +443,7 @@ static void run_workload(enum workload w, const char *name)
     memset(&g, 0, sizeof g);
     memset(&b, 0, sizeof b);
     char path[4096];
-    snprintf(path, sizeof path, "%s/share/genesis/genesis-regtest.json", srcdir());
+    snprintf(path, sizeof path, "%s/share/genesis/genesis-regtest.json", bench_srcdir());
     err_clear();
     int rc = genesis_load(path, &g);
     if (rc == 0)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/err.h"
+#include "util/fs.h"
 
 static const char *filter;
 
@@ -50,6 +51,60 @@ void bench_rmdir(const char *dir)
         closedir(dp);
     }
     rmdir(dir);
+}
+
+const char *bench_srcdir(void)
+{
+    const char *dir = getenv("SPECTRUM_SRCDIR");
+    return dir && *dir ? dir : SPECTRUM_SRCDIR;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in)
+        return err_set(ERR_IO, "open %s", from);
+    FILE *out = fopen(to, "wb");
+    if (!out) {
+        fclose(in);
+        return err_set(ERR_IO, "create %s", to);
+    }
+    char buf[65536];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) {
+            rc = err_set(ERR_IO, "write %s", to);
+            break;
+        }
+    if (rc == 0 && ferror(in))
+        rc = err_set(ERR_IO, "read %s", from);
+    fclose(in);
+    if (fclose(out) != 0 && rc == 0)
+        rc = err_set(ERR_IO, "close %s", to);
+    return rc;
+}
+
+/* Copies the files of the flat directory src into the existing dst. */
+int bench_copy_dir(const char *src, const char *dst)
+{
+    DIR *dp = opendir(src);
+    if (!dp)
+        return err_set(ERR_IO, "opendir %s", src);
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(dp)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char a[4096], b[4096];
+        rc = fs_join(a, sizeof a, src, e->d_name);
+        if (rc == 0)
+            rc = fs_join(b, sizeof b, dst, e->d_name);
+        if (rc == 0)
+            rc = copy_file(a, b);
+    }
+    closedir(dp);
+    return rc;
 }
 
 int main(int argc, char **argv)

@@ -68,12 +68,6 @@ struct mb_node {
     uint64_t now;
 };
 
-static const char *srcdir(void)
-{
-    const char *dir = getenv("SPECTRUM_SRCDIR");
-    return dir && *dir ? dir : SPECTRUM_SRCDIR;
-}
-
 static void box_key(int i, uint8_t sk[32])
 {
     char seed[48];
@@ -82,49 +76,6 @@ static void box_key(int i, uint8_t sk[32])
 }
 
 /* ---- files -------------------------------------------------------------------- */
-
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb");
-    if (!in)
-        return err_set(ERR_IO, "open %s", from);
-    FILE *out = fopen(to, "wb");
-    if (!out) {
-        fclose(in);
-        return err_set(ERR_IO, "create %s", to);
-    }
-    char buf[65536];
-    size_t n;
-    int rc = 0;
-    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n)
-            rc = err_set(ERR_IO, "write %s", to);
-    if (rc == 0 && ferror(in))
-        rc = err_set(ERR_IO, "read %s", from);
-    fclose(in);
-    if (fclose(out) != 0 && rc == 0)
-        rc = err_set(ERR_IO, "close %s", to);
-    return rc;
-}
-
-static int copy_dir(const char *src, const char *dst)
-{
-    DIR *dp = opendir(src);
-    if (!dp)
-        return err_set(ERR_IO, "opendir %s", src);
-    int rc = 0;
-    struct dirent *e;
-    while (rc == 0 && (e = readdir(dp)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char a[4096], b[4096];
-        rc = fs_join(a, sizeof a, src, e->d_name);
-        rc = rc ? rc : fs_join(b, sizeof b, dst, e->d_name);
-        rc = rc ? rc : copy_file(a, b);
-    }
-    closedir(dp);
-    return rc;
-}
 
 /* ---- the pool's view of the head ------------------------------------------------ */
 
@@ -382,7 +333,7 @@ static int time_import(const char *template_dir, const struct chain_params *p, s
     struct chain *c = NULL;
     struct chain_engine eng;
     tribe_chain_engine_init(&eng);
-    rc = copy_dir(template_dir, dir);
+    rc = bench_copy_dir(template_dir, dir);
     rc = rc ? rc : db_open(dir, NULL, &db);
     rc = rc ? rc : chain_open(db, p, g, &c);
     if (rc == 0) {
@@ -430,7 +381,7 @@ static void run_case(int nb)
     memset(&g, 0, sizeof g);
     memset(&b0, 0, sizeof b0);
     memset(&b1, 0, sizeof b1);
-    snprintf(path, sizeof path, "%s/share/genesis/genesis-regtest.json", srcdir());
+    snprintf(path, sizeof path, "%s/share/genesis/genesis-regtest.json", bench_srcdir());
     err_clear();
     int rc = genesis_load(path, &g);
     rc = rc ? rc : bench_tmpdir(dir, sizeof dir, "bench_meshbox_template");

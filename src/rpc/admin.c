@@ -24,13 +24,14 @@
 #include <string.h>
 
 #include "chainsvc/chainsvc.h"
+#include "crypto/keccak.h"
 #include "net/enode.h"
 #include "net/p2p.h"
 #include "rpc/chainread.h"
-#include "rpc/enode.h"
 #include "rpc/methods.h"
 #include "rpc/params.h"
 #include "util/err.h"
+#include "util/hex.h"
 
 /* The address admin_nodeInfo advertises until the p2p module knows its own. */
 #define ADVERTISED_IP "127.0.0.1"
@@ -74,23 +75,25 @@ static json_t *node_info(const json_t *params, struct rpc_ctx *ctx)
     struct chainsvc *svc = rpc_chain(ctx);
     if (!svc)
         return NULL;
-    uint8_t pub[64];
-    char url[RPC_ENODE_URL_MAX], id[65];
-    if (chainsvc_node_pubkey(svc, pub) != 0)
+    struct enode self;
+    memset(&self, 0, sizeof self);
+    if (chainsvc_node_pubkey(svc, self.id) != 0)
         return rpc_fail(ctx, RPC_SERVER_ERROR, "the node key is not available");
-    uint16_t port = chainsvc_params(svc)->p2p_port;
-    char ip[46] = ADVERTISED_IP;
-    struct p2p *p2p = ctx->env->p2p;
-    if (p2p) {
-        struct enode self;
-        p2p_self(p2p, &self);
-        memcpy(pub, self.id, 64);
-        port = self.ep.tcp_port;
-        enode_ip_text(&self.ep, ip);
-    }
-    if (rpc_enode_format(pub, ip, port, port, url) != 0)
+    self.ep.tcp_port = self.ep.udp_port = chainsvc_params(svc)->p2p_port;
+    if (enode_set_ip(&self.ep, ADVERTISED_IP) != 0)
         return rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: %s", err_msg());
-    rpc_enode_id(pub, id);
+    if (ctx->env->p2p)
+        p2p_self(ctx->env->p2p, &self);
+    uint16_t port = self.ep.tcp_port;
+    self.ep.udp_port = port; /* geth's listener and discovery share the port */
+    char url[ENODE_URL_MAX], ip[46], id[65];
+    enode_ip_text(&self.ep, ip);
+    if (enode_format(&self, url) != 0)
+        return rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: %s", err_msg());
+    uint8_t h[32];
+    keccak256(self.id, 64, h);
+    hex_encode(id, h, 32);
+    id[64] = 0;
     json_t *eth = eth_protocol(ctx, svc);
     if (!eth)
         return NULL;
@@ -156,16 +159,13 @@ static json_t *add_peer(const json_t *params, struct rpc_ctx *ctx)
 {
     const char *url;
     if (rpc_params_count(ctx, params, 1, 1) ||
-        rpc_param_string(ctx, params, 0, RPC_ENODE_INPUT_MAX, &url))
+        rpc_param_string(ctx, params, 0, ENODE_INPUT_MAX, &url))
         return NULL;
-    struct rpc_enode n;
-    if (rpc_enode_parse(url, strlen(url), &n) != 0)
-        return rpc_fail(ctx, RPC_SERVER_ERROR, "invalid enode: %s", err_msg());
-    if (!ctx->env->p2p)
-        return rpc_fail(ctx, RPC_SERVER_ERROR, "p2p is not running yet");
     struct enode node;
     if (enode_parse(url, strlen(url), &node) != 0)
         return rpc_fail(ctx, RPC_SERVER_ERROR, "invalid enode: %s", err_msg());
+    if (!ctx->env->p2p)
+        return rpc_fail(ctx, RPC_SERVER_ERROR, "p2p is not running yet");
     if (p2p_add_peer(ctx->env->p2p, &node) != 0)
         return rpc_fail(ctx, RPC_SERVER_ERROR, "cannot add peer: %s", err_msg());
     return json_true();

@@ -29,7 +29,6 @@ libspectrum_rpc_a_SOURCES += \
 # Wallet, signing, relayer and admin (issue 5).
 libspectrum_rpc_a_SOURCES += \
 	src/rpc/ethmsg.c src/rpc/ethmsg.h \
-	src/rpc/enode.c src/rpc/enode.h \
 	src/rpc/proxytoken.c src/rpc/proxytoken.h \
 	src/rpc/personal.c src/rpc/eth_sign.c src/rpc/admin.c \
 	src/rpc/relay.c

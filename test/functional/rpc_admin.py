@@ -90,7 +90,7 @@ class AdminTest(SpectrumTestFramework):
                                     "admin_addPeer", url)
         for url, why in (("http://%s@10.0.0.1:30303" % G, "invalid URL scheme"),
                          ("enode://10.0.0.1:30303", "does not contain node ID"),
-                         ("enode://%s@10.0.0.1:30303" % G[:-2], "invalid public key"),
+                         ("enode://%s@10.0.0.1:30303" % G[:-2], "invalid node ID"),
                          ("enode://%s@10.0.0.1:30303" % (G[:-1] + "9"), "invalid public key"),
                          ("enode://%s@peer.example:30303" % G, "invalid IP address"),
                          ("enode://%s@10.0.0.1" % G, "invalid port"),

@@ -7,8 +7,6 @@
  *  - one-use keys (wallet_key_*): a wrong passphrase is refused, the right
  *    one signs exactly the web3.js signature (RFC 6979 is deterministic),
  *    and the account stays locked;
- *  - enode URLs (rpc/enode.h): format (IPv4, IPv6, discport), the id, parse
- *    round trips and every refusal, the curve check;
  *  - ProxyToken (rpc/proxytoken.h): the signed hash and digest rebuilt here
  *    byte by byte, the mapping keys, the call data round trip, and the
  *    runtime code hash against share/contracts/ProxyToken.json.
@@ -24,7 +22,6 @@
 
 #include "crypto/ecdsa.h"
 #include "crypto/keccak.h"
-#include "rpc/enode.h"
 #include "rpc/ethmsg.h"
 #include "rpc/proxytoken.h"
 #include "util/err.h"
@@ -163,131 +160,6 @@ START_TEST(one_use_key_signs_without_unlocking)
     wallet_free(w);
     remove_dir(ks);
     rmdir(tmp);
-}
-END_TEST
-
-/* ---- enode ----------------------------------------------------------------------------- */
-
-/* secp256k1's generator G (SEC 2). */
-#define GX "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
-#define GY "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8"
-
-START_TEST(enode_format_and_id)
-{
-    uint8_t pub[64];
-    unhex(GX GY, pub, 64);
-    char url[RPC_ENODE_URL_MAX];
-    ck_assert_int_eq(rpc_enode_format(pub, "127.0.0.1", 60303, 60303, url), 0);
-    ck_assert_str_eq(url, "enode://" GX GY "@127.0.0.1:60303");
-    ck_assert_int_eq(rpc_enode_format(pub, "10.1.2.3", 30303, 30301, url), 0);
-    ck_assert_str_eq(url, "enode://" GX GY "@10.1.2.3:30303?discport=30301");
-    ck_assert_int_eq(rpc_enode_format(pub, "::1", 60303, 60303, url), 0);
-    ck_assert_str_eq(url, "enode://" GX GY "@[::1]:60303");
-    ck_assert_int_eq(rpc_enode_format(pub, "localhost", 1, 1, url), ERR_INVAL);
-
-    char id[65], want[65];
-    uint8_t h[32];
-    keccak256(pub, 64, h);
-    hex_encode(want, h, 32);
-    want[64] = 0;
-    rpc_enode_id(pub, id);
-    ck_assert_str_eq(id, want);
-}
-END_TEST
-
-START_TEST(enode_parse_round_trip)
-{
-    uint8_t pub[64];
-    unhex(GX GY, pub, 64);
-    const char *ips[] = {"127.0.0.1", "10.1.2.3", "::1", "fe80::1:2"};
-    for (size_t i = 0; i < 4; i++) {
-        char url[RPC_ENODE_URL_MAX];
-        uint16_t udp = i % 2 ? 30301 : 60303;
-        ck_assert_int_eq(rpc_enode_format(pub, ips[i], 60303, udp, url), 0);
-        struct rpc_enode n;
-        ck_assert_msg(rpc_enode_parse(url, strlen(url), &n) == 0, "%s: %s", url, err_msg());
-        ck_assert_mem_eq(n.pub, pub, 64);
-        ck_assert_str_eq(n.ip, ips[i]);
-        ck_assert(n.ipv6 == (strchr(ips[i], ':') != NULL));
-        ck_assert_uint_eq(n.tcp_port, 60303);
-        ck_assert_uint_eq(n.udp_port, udp);
-    }
-}
-END_TEST
-
-START_TEST(enode_parse_refusals)
-{
-    static const struct {
-        const char *url;
-        const char *why;
-    } bad[] = {
-        {"", "invalid URL scheme, want \"enode\""},
-        {"http://" GX GY "@127.0.0.1:1", "invalid URL scheme, want \"enode\""},
-        {"enode://", "does not contain node ID"},
-        {"enode://127.0.0.1:30303", "does not contain node ID"},
-        {"enode://" GX "@127.0.0.1:1", "invalid public key"},
-        {"enode://" GX GY "00@127.0.0.1:1", "invalid public key"},
-        {"enode://" GX "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b9"
-         "@127.0.0.1:1", "invalid public key (not a point"},
-        {"enode://" GX "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4bz"
-         "@127.0.0.1:1", "invalid public key"},
-        {"enode://" GX GY "@example.com:30303", "invalid IP address"},
-        {"enode://" GX GY "@:30303", "invalid IP address"},
-        {"enode://" GX GY "@[::1:30303", "invalid IP address"},
-        {"enode://" GX GY "@[::1]x", "invalid IP address"},
-        {"enode://" GX GY "@1.2.3.4", "invalid port"},
-        {"enode://" GX GY "@1.2.3.4:", "invalid port"},
-        {"enode://" GX GY "@1.2.3.4:0", "invalid port"},
-        {"enode://" GX GY "@1.2.3.4:65536", "invalid port"},
-        {"enode://" GX GY "@1.2.3.4:12a", "invalid port"},
-        {"enode://" GX GY "@[::1]", "invalid port"},
-        {"enode://" GX GY "@1.2.3.4:1?discport=", "invalid discport in query"},
-        {"enode://" GX GY "@1.2.3.4:1?discport=x", "invalid discport in query"},
-        {"enode://" GX GY "@1.2.3.4:1?disc=5", "invalid discport in query"},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        struct rpc_enode n;
-        ck_assert_msg(rpc_enode_parse(bad[i].url, strlen(bad[i].url), &n) == ERR_INVAL,
-                      "accepted %s", bad[i].url);
-        ck_assert_msg(strncmp(err_msg(), bad[i].why, strlen(bad[i].why)) == 0,
-                      "%s: got \"%s\", want \"%s\"", bad[i].url, err_msg(), bad[i].why);
-    }
-    /* Bytes after a NUL, or a NUL inside the host, are not ignored. */
-    char url[300];
-    int n = snprintf(url, sizeof url, "enode://%s%s@1.2.3.4:1", GX, GY);
-    url[n - 3] = 0; /* "1.2.3.\0:1" */
-    struct rpc_enode e;
-    ck_assert_int_eq(rpc_enode_parse(url, (size_t)n, &e), ERR_INVAL);
-    /* Too long. */
-    char *huge = malloc(RPC_ENODE_INPUT_MAX + 2);
-    memset(huge, 'a', RPC_ENODE_INPUT_MAX + 1);
-    memcpy(huge, "enode://", 8);
-    ck_assert_int_eq(rpc_enode_parse(huge, RPC_ENODE_INPUT_MAX + 1, &e), ERR_INVAL);
-    free(huge);
-}
-END_TEST
-
-START_TEST(curve_check)
-{
-    uint8_t pub[64];
-    unhex(GX GY, pub, 64);
-    ck_assert(rpc_secp256k1_on_curve(pub));
-    /* Any real public key is on the curve. */
-    uint8_t sk[32];
-    for (int i = 1; i < 20; i++) {
-        memset(sk, i, 32);
-        ck_assert_int_eq(ecdsa_pubkey(sk, pub), 0);
-        ck_assert(rpc_secp256k1_on_curve(pub));
-        pub[63] ^= 1;
-        ck_assert(!rpc_secp256k1_on_curve(pub));
-    }
-    /* -G = (x, p - y) is on it; (x, y + p) is out of range. */
-    unhex(GX "b7c52588d95c3b9aa25b0403f1eef75702e84bb7597aabe663b82f6f04ef2777", pub, 64);
-    ck_assert(rpc_secp256k1_on_curve(pub));
-    memset(pub, 0xff, 32);
-    ck_assert(!rpc_secp256k1_on_curve(pub));
-    memset(pub, 0, 64);
-    ck_assert(!rpc_secp256k1_on_curve(pub));
 }
 END_TEST
 
@@ -433,12 +305,6 @@ static Suite *suite(void)
     tcase_add_test(tc, recover_the_web3_vector_and_refuse_bad_v);
     tcase_add_test(tc, one_use_key_signs_without_unlocking);
     tcase_set_timeout(tc, 60);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("enode");
-    tcase_add_test(tc, enode_format_and_id);
-    tcase_add_test(tc, enode_parse_round_trip);
-    tcase_add_test(tc, enode_parse_refusals);
-    tcase_add_test(tc, curve_check);
     suite_add_tcase(s, tc);
     tc = tcase_create("proxytoken");
     tcase_add_test(tc, proxy_hash_is_the_packed_keccak_under_the_prefix);
