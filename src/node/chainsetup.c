@@ -39,8 +39,9 @@ static const struct arg_def chain_args[] = {
      .def = "nodekey",
      .help = "The node key (64 hex digits): it signs the blocks this node produces and names it "
              "to peers. A relative path is inside the network's data directory; the file is "
-             "created (mode 0600, a new random key) on first start. Regtest always uses the "
-             "documented regtest node key (doc/regtest.md) and ignores this option."},
+             "created (mode 0600, a new random key) on first start. Regtest uses the "
+             "documented regtest node key (doc/regtest.md) unless this option is given: a "
+             "MeshBox or a channel hub of its own needs its own key."},
     {.name = "regtestforks", .type = ARG_STRING, .category = ARGCAT_CHAIN,
      .value_name = "<name:height,...>",
      .help = "Regtest: activate forks at these heights instead of block 0, to test a chain that "

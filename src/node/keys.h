@@ -23,9 +23,8 @@ struct args;
 struct wallet;
 
 /*
- * Gets the node key: on regtest the regtest node key (a -nodekey option is
- * ignored with a warning); otherwise the file named by -nodekey (default
- * <netdir>/nodekey): 64 hex digits (surrounding white space allowed), or,
+ * Gets the node key: on regtest without -nodekey the regtest node key;
+ * otherwise the file named by -nodekey (default <netdir>/nodekey): 64 hex digits (surrounding white space allowed), or,
  * when the file does not exist, a new random key written there with mode
  * 0600 (and logged as "Created a new node key in <path>, address <addr>").
  * Returns 0, ERR_INVAL (the file holds no valid key: the message names the
