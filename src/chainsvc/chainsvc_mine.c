@@ -231,7 +231,7 @@ void chainsvc_run_build(struct chainsvc *s, struct cmd *c)
     enum miner_tamper how;
     if (miner_tamper_from_name(c->tamper, &how)) {
         c->rc = err_set(ERR_INVAL, "unknown tamper \"%s\" (none, seal, signer, difficulty, "
-                        "stateRoot, chiefNotFirst, noChiefTx, vrf)", c->tamper ? c->tamper : "");
+                        "stateRoot, chiefNotFirst, noChiefTx, vrf, volunteer)", c->tamper ? c->tamper : "");
         return;
     }
     /* "signer" re-seals with dev account 0's key: a valid key that is

@@ -24,6 +24,7 @@ static const char *const names[MINER_TAMPER_COUNT] = {
     [MINER_TAMPER_CHIEF_NOT_FIRST] = "chiefNotFirst",
     [MINER_TAMPER_NO_CHIEF_TX] = "noChiefTx",
     [MINER_TAMPER_VRF] = "vrf",
+    [MINER_TAMPER_VOLUNTEER] = "volunteer",
 };
 
 const char *miner_tamper_name(enum miner_tamper kind)
@@ -68,6 +69,30 @@ static int break_seal(struct header *h)
 static int retx(struct block *b)
 {
     return chain_tx_root(b->body.txs, b->body.tx_count, &b->header.tx_root);
+}
+
+/* Makes tx 0, the chief update, name `who` and signs it again with the
+ * node key for the chain id its signature carries. */
+static int rename_volunteer(struct block *b, const uint8_t node_key[32], const uint8_t who_key[32])
+{
+    if (b->body.tx_count < 1 || b->body.txs[0].data_len != TRIBE_CHIEF_UPDATE_DATA_LEN)
+        return err_set(ERR_INVAL, "tamper volunteer: tx 0 is not a chief update");
+    struct tx *t = &b->body.txs[0];
+    uint8_t pub[64];
+    struct address who;
+    int rc = ecdsa_pubkey(who_key, pub);
+    if (rc)
+        return rc;
+    ecdsa_pub_to_address(pub, who.b);
+    tribe_chief_update_data(&who, t->data);
+    bool protected_tx = false;
+    u256 id;
+    rc = tx_chain_id(t, &protected_tx, &id);
+    if (rc == 0 && protected_tx && !u256_fits_u64(&id))
+        rc = err_set(ERR_INVAL, "tamper volunteer: chain id above 64 bits");
+    if (rc == 0)
+        rc = tx_sign(t, node_key, protected_tx ? id.w[0] : 0);
+    return rc ? rc : retx(b);
 }
 
 int miner_tamper_block(struct block *b, enum miner_tamper kind, const uint8_t node_key[32],
@@ -127,6 +152,11 @@ int miner_tamper_block(struct block *b, enum miner_tamper kind, const uint8_t no
                            h->extra_len);
         /* a byte inside t, the second scalar of the proof */
         h->extra[VRF_INDEX_LEN + 40] ^= 0x01;
+        break;
+    case MINER_TAMPER_VOLUNTEER:
+        if (!other_key)
+            return err_set(ERR_INVAL, "tamper volunteer: no other key");
+        rc = rename_volunteer(b, node_key, other_key);
         break;
     default:
         return err_set(ERR_INVAL, "tamper: unknown kind %d", (int)kind);

@@ -33,6 +33,10 @@ enum miner_tamper {
     MINER_TAMPER_NO_CHIEF_TX,   /* "noChiefTx": tx 0 removed, tx root recomputed, re-sealed */
     MINER_TAMPER_VRF,           /* "vrf": a byte of the VRF proof (extra[32..161)) flipped,
                                  * re-sealed */
+    MINER_TAMPER_VOLUNTEER,     /* "volunteer": the chief update names other_key's address
+                                 * instead of the drawn volunteer (MeshBox draw or
+                                 * takeMiner); tx 0 re-signed by node_key for its own
+                                 * chain id, tx root recomputed, re-sealed */
     MINER_TAMPER_COUNT
 };
 
@@ -47,11 +51,13 @@ int miner_tamper_from_name(const char *name, enum miner_tamper *kind);
  * Turns b, a valid block sealed with node_key, into the invalid variant
  * `kind` in place (see the enum).
  * Args: node_key   re-seals every variant but SEAL and SIGNER
- *       other_key  re-seals SIGNER (may be NULL for the other kinds)
+ *       other_key  re-seals SIGNER; its address is VOLUNTEER's volunteer
+ *                  (may be NULL for the other kinds)
  * Returns: 0; ERR_INVAL for an unknown kind, a missing other_key, or a
  *          block that lacks what the variant changes (an extra without a
  *          seal; fewer than 2 txs for CHIEF_NOT_FIRST; no tx for
- *          NO_CHIEF_TX; no VRF part in extra for VRF); ERR_CRYPTO (an
+ *          NO_CHIEF_TX; no VRF part in extra for VRF; a tx 0 that is
+ *          not a chief update for VOLUNTEER); ERR_CRYPTO (an
  *          invalid key, or no flip of r that recovers no key); ERR_NOMEM.
  *          On error b may be partly changed (but still owns what it owned).
  */

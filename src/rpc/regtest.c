@@ -87,7 +87,8 @@ static const struct rpc_param_doc buildblock_params[] = {
      "\"none\" (default), \"seal\" (a seal byte flipped), \"signer\" (sealed by dev account "
      "0), \"difficulty\" (+1), \"stateRoot\" (changed), \"chiefNotFirst\" (first two "
      "transactions swapped; needs a pool transaction), \"noChiefTx\" (chief tx removed), "
-     "\"vrf\" (a VRF proof byte flipped); all but seal and signer re-sealed by the node key"},
+     "\"vrf\" (a VRF proof byte flipped), \"volunteer\" (the chief update names dev account 0, "
+     "not the drawn volunteer); all but seal and signer re-sealed by the node key"},
 };
 
 static const struct rpc_param_doc sleep_params[] = {

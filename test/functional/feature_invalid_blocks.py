@@ -4,8 +4,8 @@
 test_buildblock(kind) (regtest only) has the node's miner build and seal the
 block after the head, from the pool, without importing it, then break one
 rule: the seal, the signer (re-sealed by dev account 0), the difficulty, the
-state root, the chief update's place (not first, or missing) or the VRF
-proof. Each goes to submitblock and must be refused with -32000 and a reason
+state root, the chief update's place (not first, or missing), the VRF
+proof or the volunteer the chief update names. Each goes to submitblock and must be refused with -32000 and a reason
 naming the rule, a "Rejected block" log line, and the head unchanged; the
 untampered block is then accepted. Blocks are built at height 5, past the
 first 3 blocks, which anyone may sign (spec section 5.2). Garbage and blocks
@@ -28,6 +28,7 @@ TAMPERS = {
     "chiefNotFirst": ("chief update",),
     "noChiefTx": ("chief update",),
     "vrf": ("vrf",),
+    "volunteer": ("volunteer",),
 }
 
 

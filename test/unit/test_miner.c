@@ -652,6 +652,7 @@ START_TEST(tampered_blocks_rejected)
         {MINER_TAMPER_CHIEF_NOT_FIRST, "chief update tx at index 1"},
         {MINER_TAMPER_NO_CHIEF_TX, "not a chief update tx"},
         {MINER_TAMPER_VRF, "VRF"},
+        {MINER_TAMPER_VOLUNTEER, "volunteer"},
     };
     struct node t;
     node_open(&t, chain_params_get(CHAIN_REGTEST));
@@ -706,7 +707,7 @@ START_TEST(tamper_names_and_limits)
         ck_assert_int_eq(back, k);
     }
     static const char *const want[] = {"none", "seal", "signer", "difficulty", "stateRoot",
-                                       "chiefNotFirst", "noChiefTx", "vrf"};
+                                       "chiefNotFirst", "noChiefTx", "vrf", "volunteer"};
     ck_assert_int_eq(MINER_TAMPER_COUNT, sizeof want / sizeof want[0]);
     for (int k = 0; k < MINER_TAMPER_COUNT; k++)
         ck_assert_str_eq(miner_tamper_name((enum miner_tamper)k), want[k]);
