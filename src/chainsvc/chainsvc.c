@@ -108,6 +108,12 @@ int chainsvc_node_sign_hash(const struct chainsvc *s, const uint8_t hash[32], ui
     return ecdsa_sign(hash, s->key, sig);
 }
 
+int chainsvc_node_sign_tx(void *ctx, struct tx *tx, uint64_t chain_id)
+{
+    const struct chainsvc *s = ctx;
+    return tx_sign(tx, s->key, chain_id);
+}
+
 bool chainsvc_is_mining(struct chainsvc *s)
 {
     return atomic_load(&s->mining);

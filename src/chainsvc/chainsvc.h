@@ -194,6 +194,11 @@ int chainsvc_node_pubkey(const struct chainsvc *s, uint8_t pub[64]);
  * Returns 0 or ERR_CRYPTO. Thread: any. */
 int chainsvc_node_sign_hash(const struct chainsvc *s, const uint8_t hash[32], uint8_t sig[65]);
 
+/* A chainsvc_sign_fn that signs with the node key: ctx is the service.
+ * For the node's own transactions (MeshBox reports, channel hub), sent with
+ * chainsvc_send_tx from chainsvc_node_address. Thread: any. */
+int chainsvc_node_sign_tx(void *ctx, struct tx *tx, uint64_t chain_id);
+
 /* True when the service produces blocks by itself: regtest with automine or
  * a blocktime; other networks with `mine` while the key may sign. */
 bool chainsvc_is_mining(struct chainsvc *s);
