@@ -7,3 +7,10 @@ TESTS += test/unit/test_meshbox
 test_unit_test_meshbox_SOURCES = test/unit/test_meshbox.c
 test_unit_test_meshbox_CFLAGS = $(UNIT_CFLAGS)
 test_unit_test_meshbox_LDADD = $(UNIT_LIBS)
+# The MeshBox node side (src/meshbox): receipts, the receipt book, report()
+# call data and verdicts.
+check_PROGRAMS += test/unit/test_meshbox_node
+TESTS += test/unit/test_meshbox_node
+test_unit_test_meshbox_node_SOURCES = test/unit/test_meshbox_node.c
+test_unit_test_meshbox_node_CFLAGS = $(UNIT_CFLAGS)
+test_unit_test_meshbox_node_LDADD = $(UNIT_LIBS)
