@@ -35,6 +35,11 @@ static const struct arg_def chain_args[] = {
              "the next one (a signer of the chief contract, or a leader standing in; see "
              "doc/running.md), at the earliest time the rules allow. -mine=0 only follows the "
              "chain. Ignored on regtest (blocks come from generate, -automine, -blocktime)."},
+    {.name = "meshbox", .type = ARG_BOOL, .category = ARGCAT_MINING, .def = "1",
+     .help = "On a chain with MeshBox weighting (regtest): keep the MeshBox receipt book "
+             "(<netdir>/meshbox/), take clients' service receipts (meshbox_submitReceipt) and "
+             "report them to the registry from the node key, which pays the gas "
+             "(doc/meshbox.md). -meshbox=0: no book, no reports."},
     {.name = "nodekey", .type = ARG_STRING, .category = ARGCAT_MINING, .value_name = "<file>",
      .def = "nodekey",
      .help = "The node key (64 hex digits): it signs the blocks this node produces and names it "
@@ -67,6 +72,7 @@ int node_mining_options(const struct args *a, enum chain_network net, struct nod
                                   "schedule sets the block times)");
     out->blocktime = (uint64_t)bt;
     out->mine = args_get_bool(a, "mine", true);
+    out->meshbox = args_get_bool(a, "meshbox", true);
     return 0;
 }
 

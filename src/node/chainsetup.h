@@ -38,6 +38,7 @@ struct node_mining {
     bool automine;          /* regtest */
     uint64_t blocktime;     /* regtest, seconds (0: off) */
     bool mine;              /* other networks */
+    bool meshbox;           /* the MeshBox receipt book and reporter (-meshbox) */
 };
 
 /* Reads and checks the production options for network `net`: -blocktime

@@ -23,6 +23,7 @@
 #include "chain/genesis.h"
 #include "chain/params.h"
 #include "chainsvc/chainsvc.h"
+#include "meshbox/service.h"
 #include "consensus/tribe_chain_engine.h"
 #include "net/netopts.h"
 #include "net/p2p.h"
@@ -73,6 +74,9 @@ static int start_rpc(struct node *n, const struct args *a, const struct address 
             .wallet = n->wallet,
             .p2p = n->p2p,
             .has_relayer = relayer != NULL,
+            /* issue 8: meshbox */
+            .meshbox = n->meshbox,
+            /* end issue 8: meshbox */
         };
         if (relayer)
             info.relayer = *relayer;
@@ -89,6 +93,10 @@ static void on_chain_event(void *arg, const struct chainsvc_event *ev)
     struct node *n = arg;
     rpc_publish_chain_event(n->rpc, n->db, &n->params, ev);
     p2p_on_chain_event(n->p2p, ev);
+    /* issue 8: meshbox */
+    if (ev->kind == CHAINSVC_EVENT_HEAD)
+        mb_service_on_head(n->meshbox);
+    /* end issue 8: meshbox */
 }
 
 /* The p2p service (net/p2p.h), unless -maxpeers=0. Its identity is the node
@@ -232,6 +240,18 @@ int node_start(struct node *n, const struct args *a)
     rc = start_p2p(n, a);
     if (rc)
         return rc;
+    /* issue 8: meshbox */
+    if (mining.meshbox) {
+        char mbdir[FS_PATH_MAX];
+        rc = fs_join(mbdir, sizeof mbdir, n->paths.netdir, "meshbox");
+        if (rc == 0)
+            rc = mb_service_start(mbdir, n->chain, &n->meshbox);
+        if (rc)
+            return err_wrap(rc, "the MeshBox receipt book");
+        if (n->meshbox)
+            log_info("MeshBox: receipt book %s, reporting from the node key", mbdir);
+    }
+    /* end issue 8: meshbox */
     rc = start_rpc(n, a, has_relayer ? &relayer : NULL);
     if (rc)
         return rc;
@@ -258,6 +278,10 @@ void node_stop(struct node *n)
     }
     rpc_server_stop(n->rpc);
     n->rpc = NULL;
+    /* issue 8: meshbox */
+    mb_service_stop(n->meshbox);
+    n->meshbox = NULL;
+    /* end issue 8: meshbox */
     p2p_stop(n->p2p);
     n->p2p = NULL;
     chainsvc_stop(n->chain);

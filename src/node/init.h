@@ -24,6 +24,7 @@ struct event_base;
 struct event;
 struct p2p;
 struct rpc_server;
+struct mb_service; /* issue 8: meshbox */
 struct wallet;
 
 struct node {
@@ -38,6 +39,9 @@ struct node {
     struct event *signals[3];   /* SIGTERM, SIGINT, SIGHUP */
     struct rpc_server *rpc;     /* NULL with -norpc -nows */
     struct p2p *p2p;            /* the p2p service (net/p2p.h); NULL with -maxpeers=0 */
+    /* issue 8: meshbox */
+    struct mb_service *meshbox; /* receipts and reports (meshbox/service.h); NULL when off */
+    /* end issue 8: meshbox */
     bool log_open;
 };
 

@@ -70,6 +70,7 @@ enum rpc_transport {
 };
 
 struct chainsvc;
+struct mb_service;
 struct p2p;
 struct rpc_registry;
 struct rpc_ws;
@@ -107,6 +108,12 @@ struct rpc_env {
      * answers -32000 "no relayer account ...". */
     bool has_relayer;
     struct address relayer;
+    /* issue 8: meshbox */
+    /* The MeshBox receipt book and reporter (meshbox/service.h:
+     * thread-safe); NULL when the chain has no MeshBox weighting or
+     * -meshbox=0: the meshbox_ receipt methods then answer -32000. */
+    struct mb_service *meshbox;
+    /* end issue 8: meshbox */
 };
 
 /* After-reply actions a handler may ask for (rpc_ctx.after). */

@@ -29,6 +29,9 @@ extern const struct rpc_namespace rpc_ns_relay;
 /* issue 5: tribe */
 extern const struct rpc_namespace rpc_ns_tribe;
 /* end issue 5: tribe */
+/* issue 8: meshbox */
+extern const struct rpc_namespace rpc_ns_meshbox;
+/* end issue 8: meshbox */
 
 /* Every namespace of every network, in the order `help` lists them
  * (rpc_ns_test is not in it). */

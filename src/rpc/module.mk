@@ -45,3 +45,6 @@ libspectrum_rpc_a_SOURCES += \
 libspectrum_rpc_a_SOURCES += \
 	src/rpc/callexec.c src/rpc/callexec.h \
 	src/rpc/eth_call.c src/rpc/eth_proof.c src/rpc/eth_index.c src/rpc/eth_sync.c
+# issue 8: meshbox — the meshbox_ namespace (MeshBox status, weights, receipts)
+libspectrum_rpc_a_SOURCES += src/rpc/meshbox.c src/rpc/meshbox.h
+# end issue 8: meshbox

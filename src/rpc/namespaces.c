@@ -16,6 +16,9 @@ const struct rpc_namespace *const rpc_namespaces[] = {
     /* issue 5: tribe */
     &rpc_ns_tribe,
     /* end issue 5: tribe */
+    /* issue 8: meshbox */
+    &rpc_ns_meshbox,
+    /* end issue 8: meshbox */
 };
 
 const size_t rpc_namespaces_count = RPC_COUNT(rpc_namespaces);

@@ -540,6 +540,9 @@ int rpc_server_start(struct event_base *base, const struct rpc_config *cfg,
     s->env.chain = info->chain;
     s->env.wallet = info->wallet;
     s->env.p2p = info->p2p;
+    /* issue 8: meshbox */
+    s->env.meshbox = info->meshbox;
+    /* end issue 8: meshbox */
     s->env.has_relayer = info->has_relayer;
     s->env.relayer = info->relayer;
     if ((rc = rpc_filters_new(&s->env.filters)))

@@ -33,6 +33,7 @@
 #include "rpc/ws.h"
 
 struct chainsvc;
+struct mb_service;
 struct event_base;
 struct rpc_config;
 struct rpc_server;
@@ -49,6 +50,9 @@ struct rpc_node_info {
     struct chainsvc *chain;         /* may be NULL; must outlive the server */
     struct wallet *wallet;          /* may be NULL; must outlive the server */
     struct p2p *p2p;                /* may be NULL (p2p off); must outlive the server */
+    /* issue 8: meshbox */
+    struct mb_service *meshbox;     /* may be NULL; must outlive the server */
+    /* end issue 8: meshbox */
     /* The relayer account (rpc_env.relayer; relay.c); none without
      * has_relayer. */
     bool has_relayer;

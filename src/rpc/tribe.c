@@ -39,6 +39,7 @@
 #include "rpc/chainjson.h"
 #include "rpc/chainread.h"
 #include "rpc/eth_methods.h"
+#include "rpc/meshbox.h"
 #include "rpc/methods.h"
 #include "rpc/params.h"
 #include "state/state.h"
@@ -534,6 +535,15 @@ static json_t *get_status(const json_t *params, struct rpc_ctx *ctx)
                         opt_number(cs->has_leaders, cs->leader_limit), "signerLimit",
                         opt_number(cs->has_limits, cs->signer_limit), "version",
                         chief_version_name(cs->ci->version));
+    /* MeshBox weighting (doc/meshbox.md): the weights the next block is
+     * drawn with, or null on a chain without the rule set. */
+    json_t *mb = json_null();
+    if (out && r.v.p->meshbox_epoch && !address_is_zero(&r.v.p->meshbox_registry))
+        mb = rpc_meshbox_weights_json(ctx, r.v.p, r.v.evm, r.v.sv.st, &r.v.h);
+    if (out && (!mb || json_object_set_new(out, "meshbox", mb))) {
+        json_decref(out);
+        out = NULL;
+    }
     return chief_read_close(ctx, &r, out);
 }
 
@@ -929,7 +939,7 @@ static json_t *unbind(const json_t *params, struct rpc_ctx *ctx)
 
 /* ---- POC --------------------------------------------------------------------------------- */
 
-static json_t *poc_deposit(const json_t *params, struct rpc_ctx *ctx)
+json_t *rpc_tribe_poc_deposit(const json_t *params, struct rpc_ctx *ctx)
 {
     struct address from;
     const char *pw;
@@ -1098,8 +1108,9 @@ static const struct rpc_method tribe_methods[] = {
      .params = hash_params, .nparams = RPC_COUNT(hash_params),
      .result = "{signers: [{address, score}], leaders: [address] | null, signerLevel: \"None\" | "
                "\"Volunteer\" | \"Signer\" | \"Sinner\", number, epoch, leaderLimit, signerLimit "
-               "(numbers, null when the chief has none), version: \"1.0.0\"...}; -32000 \"block "
-               "not exist\""},
+               "(numbers, null when the chief has none), version: \"1.0.0\"..., meshbox: the "
+               "MeshBox weights of the next block as meshbox_getWeights, or null without "
+               "MeshBox weighting}; -32000 \"block not exist\""},
     {.name = "tribe_getSigners", .fn = get_signers, .flags = 0,
      .summary = "The chief's signer list at a block (the slots of the current round; the zero "
                 "address marks an empty slot).",
@@ -1143,7 +1154,7 @@ static const struct rpc_method tribe_methods[] = {
      .params = bind_info_params, .nparams = RPC_COUNT(bind_info_params),
      .result = "{from: address (zero when unbound), nodeids: [address]}; -32000 "
                "\"anmap_not_ready\" before the Anmap exists"},
-    {.name = "tribe_pocDeposit", .fn = poc_deposit, .flags = 0,
+    {.name = "tribe_pocDeposit", .fn = rpc_tribe_poc_deposit, .flags = 0,
      .summary = "Stakes the node: sends POC.deposit(r, s, v) from `from` with value = "
                 "minDepositAmount() at the head, (r, s, v) the node key's signature over "
                 "keccak256(from). The node then becomes a volunteer candidate.",

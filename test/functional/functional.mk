@@ -42,3 +42,5 @@ test_functional_p2p_probe_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
 test_functional_p2p_probe_LDADD = $(SPECTRUM_LIBS) $(SPECTRUM_EXTERNAL_LIBS)
 # Hostile peers (p2p_probe, a real RLPx client) banned while sync goes on (issue 6).
 EXTRA_DIST += test/functional/p2p_misbehave.py
+# MeshBox contribution-weighted production on 5 nodes (issue 8).
+EXTRA_DIST += test/functional/meshbox_weighted.py

@@ -31,7 +31,7 @@ WITHDRAW_WAIT = 10                  # POC's withdrawWaitNumber in the regtest ge
 DEV0, DEV1, DEV2, DEV3 = DEV_ACCOUNTS[:4]
 UNKNOWN = "0x00000000000000000000000000000000000000aa"
 STATUS_KEYS = {"signers", "leaders", "signerLevel", "number", "epoch", "leaderLimit",
-               "signerLimit", "version"}
+               "signerLimit", "version", "meshbox"}
 POC_KEYS = {"MinerList", "AmountList", "BlockList", "OwnerList", "BlackStatusList"}
 
 
@@ -84,6 +84,9 @@ class TribeTest(SpectrumTestFramework):
         assert_equal(st["signerLevel"], "Signer")
         assert_equal((st["epoch"], st["leaderLimit"], st["signerLimit"], st["number"]),
                      (100, 5, 3, 0))
+        # MeshBox weighting is on from genesis on regtest; no box is listed yet
+        assert_equal(st["meshbox"], {"block": 1, "epoch": 0, "closedEpoch": None,
+                                     "weighted": True, "totalWeight": 0, "boxes": []})
         genesis = get_block(n, 0)["hash"]
         assert_equal(n.rpc("tribe_getStatus", genesis), st, "by hash")
         assert_equal(n.rpc("tribe_getStatus", None), st, "null is the head")
