@@ -13,6 +13,9 @@ libspectrum_node_a_SOURCES = \
 	src/node/init.c src/node/init.h \
 	src/node/chainsetup.c src/node/chainsetup.h \
 	src/node/keys.c src/node/keys.h
+# issue 7: channel
+libspectrum_node_a_SOURCES += src/node/channel_node.c src/node/channel_node.h
+# end issue 7: channel
 genesisdir = $(pkgdatadir)/genesis
 dist_genesis_DATA = share/genesis/genesis-mainnet.json share/genesis/genesis-testnet.json \
 	share/genesis/genesis-devnet.json share/genesis/genesis-regtest.json

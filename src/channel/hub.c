@@ -40,6 +40,7 @@ enum hub_cmd_kind {
     CMD_GET_TRANSFER,
     CMD_SET_BLOCK,
     CMD_STATS,
+    CMD_RUN,    /* ch_hub_run (hub_chain.c's commands) */
 };
 
 struct hub_cmd {
@@ -64,6 +65,8 @@ struct hub_cmd {
     size_t nlist;
     struct ch_store_transfer *transfer;
     struct ch_hub_stats *stats;
+    ch_hub_fn fn;                       /* RUN */
+    void *fn_arg;
     bool changed;                       /* the command wrote to the turn */
     int rc;
     char err[256];
@@ -297,13 +300,23 @@ static int run_cmd(struct ch_hub *h, struct hub_cmd *c)
             return err_set(rc, "channel hub: no such transfer");
         return rc;
     }
-    case CMD_SET_BLOCK:
+    case CMD_SET_BLOCK: {
         h->cfg.block = c->block;
-        return 0;
+        /* issue 7: mediated */
+        int rc = hub_med_on_block(h);
+        c->changed = h->in_turn;
+        return rc;
+        /* end issue 7: mediated */
+    }
     case CMD_STATS:
         *c->stats = h->stats;
         ch_transport_get_stats(h->tp, &c->stats->transport);
         return 0;
+    case CMD_RUN: {
+        int rc = c->fn(h, c->fn_arg);
+        c->changed = h->in_turn;
+        return rc;
+    }
     }
     return err_set(ERR_INVAL, "channel hub: unknown command");
 }
@@ -519,6 +532,16 @@ int ch_hub_get_stats(struct ch_hub *h, struct ch_hub_stats *out)
     return submit(h, &c);
 }
 
+int ch_hub_run(struct ch_hub *h, ch_hub_fn fn, void *arg)
+{
+    struct hub_cmd c;
+    memset(&c, 0, sizeof c);
+    c.kind = CMD_RUN;
+    c.fn = fn;
+    c.fn_arg = arg;
+    return submit(h, &c);
+}
+
 uint16_t ch_hub_port(const struct ch_hub *h)
 {
     return h->port;
@@ -549,6 +572,7 @@ static void free_hub(struct ch_hub *h)
     for (size_t i = 0; i < h->nch; i++)
         ch_channel_free(&h->ch[i]);
     free(h->ch);
+    hub_med_free(h); /* issue 7: mediated */
     ch_store_close(h->st); /* an open turn is dropped, as a crash would */
     pthread_cond_destroy(&h->done_cv);
     pthread_mutex_destroy(&h->mu);
@@ -605,7 +629,12 @@ int ch_hub_start(const struct ch_hub_config *cfg, struct ch_hub **out)
     h->nch = h->cap_ch = state.n_channels;
     state.channels = NULL;
     state.n_channels = 0;
+    rc = hub_med_init(h, &state); /* issue 7: mediated */
     ch_store_state_free(&state);
+    if (rc) {
+        free_hub(h);
+        return rc;
+    }
 
     h->base = event_base_new();
     if (h->base)
@@ -622,13 +651,17 @@ int ch_hub_start(const struct ch_hub_config *cfg, struct ch_hub **out)
     tc.resend_ms = cfg->resend_ms;
     tc.window = cfg->window;
     tc.rate = cfg->rate;
-    tc.on_packet = hub_on_packet;
+    tc.on_packet = hub_med_on_packet; /* issue 7: mediated (the rest to hub_on_packet) */
     tc.on_acked = hub_on_acked;
     tc.on_turn_end = on_turn_end;
     tc.ctx = h;
     rc = ch_transport_open(h->base, &tc, &h->tp);
     if (rc == 0)
         rc = requeue_outbox(h);
+    if (rc == 0) {
+        hub_med_resume(h); /* issue 7: mediated */
+        ch_transport_flush(h->tp);
+    }
     if (rc) {
         free_hub(h);
         return rc;

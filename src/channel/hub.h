@@ -24,8 +24,9 @@
  * above the partner's latest is a duplicate: it is answered with the stored
  * ack (or, past the stored acks, when it is the partner's latest proof or
  * is older and signed by the partner: a newer proof supersedes it); any
- * other packet gets no ack. Only DirectTransfer and Ping are handled yet
- * (mediated transfers, withdraw and settle come with their own parts).
+ * other packet gets no ack. DirectTransfer and Ping are handled in
+ * hub_direct.c, the mediated transfer messages in hub_mediated.c (section
+ * "mediated transfers" below); withdraw and settle come with their own part.
  *
  * Restart: the hub reloads its channels and re-queues every stored outbox
  * entry in nonce order, then sends them (within the window) at once.
@@ -217,5 +218,184 @@ int ch_hub_get_stats(struct ch_hub *h, struct ch_hub_stats *out);
 /* The direct transfer id of nonce sent by sender on a channel life. */
 void ch_hub_transfer_id(const uint8_t channel_id[32], uint64_t open_block,
                         const uint8_t sender[20], uint64_t nonce, uint8_t out[32]);
+
+/* ---- mediated transfers (hub_mediated.c) ---- */
+/* Payments over several hops with hashlocks (photon.md §3.7, §6;
+ * doc/channels.md "Mediated transfers"). The hub plays every role: as
+ * INITIATOR it locks amount + fees to the first hop of a route it chooses
+ * (channel/mediated.h: the route rule over its own channels and the route
+ * table below), answers the target's SecretRequest with RevealSecret, and
+ * sends Unlock to the first hop once the secret comes back from it; as
+ * MEDIATOR it forwards a received lock along the message's path with its
+ * fee deducted and an earlier expiration, or announces it disposed (the
+ * payer then removes it with AnnounceDisposedResponse and the initiator
+ * tries another first hop); on RevealSecret from its payee it reveals the
+ * secret to its payer and sends Unlock to the payee; as TARGET it asks the
+ * initiator for the secret (when the lock leaves it reveal_timeout blocks)
+ * and reveals it to its payer. A payee lock that expired without the secret
+ * is removed with RemoveExpiredHashlock once expiration + 17 < now
+ * (checked at every ch_hub_set_block). Every step follows the turn rule: a
+ * secret is stored before it is revealed, a lock before it leaves, a
+ * received proof before it is acknowledged; after a restart the hub sends
+ * again what a transfer under way waits on (SecretRequest, RevealSecret,
+ * AnnounceDisposed; the envelopes come back from the stored outboxes).
+ * Statuses (enum ch_transfer_status) are in the transfer record whose id
+ * is the secret hash: CAN_CANCEL while the lock is out and the secret
+ * unrevealed, CANNOT_CANCEL once revealed, SUCCESS when the initiator sent
+ * its Unlock / the target or a mediator received its payer's, FAILED when
+ * no route was left, the lock was disposed or it expired. */
+
+#include "channel/fees.h"
+#include "channel/mediated.h"
+
+/* Starts a mediated payment of `amount` (what the target receives) to
+ * target for token: the secret (random when secret is NULL), the lock to
+ * the first hop (amount + the route's fees, expiring at now + the
+ * channel's settle_timeout − reveal_timeout, or `expiration` when that is
+ * earlier and not 0), its MediatedTransfer and the transfer record are
+ * stored in one turn, and the call returns once that turn is on disk.
+ * Returns: 0; ERR_INVAL (amount 0, target is us, zero secret, a secret hash
+ *          already used here, expiration leaving the first hop no reveal
+ *          time); ERR_NOTFOUND (no route reaches the target); ERR_RANGE
+ *          (every route costs more than fee_max, or needs more than its
+ *          first channel's distributable); ERR_IO (not stored; the hub
+ *          failed); ERR_BADSTATE (stopped).
+ * In: secret (32 bytes, not all zero; may be NULL).
+ * Out: secret_hash (sha256 of the secret: the transfer's id; may be NULL).
+ * Thread: any but the hub's. */
+int ch_hub_transfer_mediated(struct ch_hub *h, const uint8_t target[20], const uint8_t token[20],
+                             const u256 *amount, const u256 *fee_max, uint64_t expiration,
+                             const uint8_t secret[32], uint8_t secret_hash[32]);
+
+/* The status of the transfer with this secret hash (stored record).
+ * Returns: 0; ERR_NOTFOUND; ERR_DECODE; ERR_IO; ERR_BADSTATE. */
+int ch_hub_transfer_status(struct ch_hub *h, const uint8_t secret_hash[32], uint32_t *status);
+
+/* A copy of the transfer under way with this secret hash (its role,
+ * stage, hops and locks; has_secret false and no secret in the copy).
+ * Returns: 0; ERR_NOTFOUND (none under way: finished or unknown);
+ *          ERR_BADSTATE. */
+int ch_hub_get_mediated(struct ch_hub *h, const uint8_t secret_hash[32],
+                        struct ch_med_transfer *out);
+
+/* Number of transfers under way. Returns: 0 or ERR_BADSTATE. */
+int ch_hub_mediated_count(struct ch_hub *h, size_t *n);
+
+/* Replaces the hub's fee policy (photon.md §6: channel > token > account
+ * settings; what this hub charges as a mediator) and stores it.
+ * Returns: 0; ERR_RANGE (too many entries); ERR_NOMEM; ERR_IO; ERR_BADSTATE.
+ * In: p (copied). */
+int ch_hub_set_fee_policy(struct ch_hub *h, const struct ch_fee_policy *p);
+
+/* Adds (or updates the fee of) a directed edge of the route table: node
+ * e->from has a channel for e->token with e->to and charges e->fee to
+ * forward over it. The table is in memory (the owner registers the routes
+ * partners announce after each start, as peers).
+ * Returns: 0; the errors of ch_med_graph_add; ERR_BADSTATE. */
+int ch_hub_add_route(struct ch_hub *h, const struct ch_med_edge *e);
+/* ---- end mediated transfers (hub_mediated.c) ---- */
+
+/* ---- chain side (hub_chain.c) ---- */
+/* The hub's side of the chain (doc/channels.md "Chain side"): the contract
+ * events of each new block applied to the channels and fed to a watchdog
+ * per channel (watchdog.h), in the turn rule like everything else, and the
+ * contract calls the watchdog and the user ask for, returned as call data
+ * for the caller to send (channel/chainclient.h sends them: the hub thread
+ * never waits for the chain). */
+
+#include "channel/contract.h"
+#include "channel/events.h"
+#include "util/bytes.h"
+
+/* Runs fn(h, arg) on the hub thread as a command of a turn: whatever fn
+ * adds to the store is committed (with fsync when it set turn_sync) before
+ * this returns. fn runs with the hub's state (hub_internal.h) and must not
+ * wait for another thread.
+ * Returns: fn's result; ERR_BADSTATE (stopped, killed); ERR_IO (the turn
+ *          could not be stored: the hub failed). Thread: any but the hub's. */
+typedef int (*ch_hub_fn)(struct ch_hub *h, void *arg);
+int ch_hub_run(struct ch_hub *h, ch_hub_fn fn, void *arg);
+
+struct ch_hub_chain;
+
+/* One contract event and the block it is in. */
+struct ch_hub_event {
+    uint64_t block;
+    struct ch_event ev;
+};
+
+/* A contract call to send from the hub's account (value 0). */
+struct ch_hub_tx {
+    uint8_t to[20];
+    struct bytes data;          /* owned (ch_hub_tx_free) */
+    const char *what;           /* "updateBalanceProof", ...: static */
+    uint8_t channel_id[32];
+};
+
+/* What the chain side keeps beyond ch_hub_channel_info. */
+struct ch_hub_chain_info {
+    uint64_t closed_block;      /* 0 while open */
+    uint64_t settled_block;     /* 0 until settled */
+    uint64_t settle_block;      /* closed_block + settle_timeout, 0 while open */
+    bool closed_by_us;
+    bool chain_bp[2];           /* a proof of that end is on chain */
+    u256 chain_ta[2];           /* [CH_OURS] / [CH_PARTNER], as on chain */
+};
+
+/* Creates the chain side of hub h: reads the last processed block from the
+ * store and builds a watchdog view of every stored channel (closed ones
+ * with their on-chain state).
+ * Returns: 0; ERR_NOMEM; the hub's errors (ERR_BADSTATE, ERR_IO); the
+ *          store's (ERR_DECODE...).
+ * In: tokens_network, secret_registry (the contract addresses).
+ * Out: *out (ch_hub_chain_free); *last (the stored block; 0 with *has
+ *      false on a new store). Thread: any but the hub's. */
+int ch_hub_chain_new(struct ch_hub *h, const uint8_t tokens_network[20],
+                     const uint8_t secret_registry[20], struct ch_hub_chain **out,
+                     uint64_t *last, bool *has);
+
+/* Frees the chain side (the hub is not touched). NULL is ignored. */
+void ch_hub_chain_free(struct ch_hub_chain *c);
+
+/* Applies the events of the blocks after the last processed one up to and
+ * including `upto` (ev[0..n), in chain order, every block <= upto), moves
+ * "now" to upto, lets every watchdog decide at upto, and stores the channels
+ * changed with upto as the last processed block, in ONE turn. Events of
+ * channels we are not in are ignored; ChannelOpenedAndDeposit naming us
+ * starts a channel life (a new one after a settle or a withdraw).
+ * Returns: 0; ERR_NOMEM; ERR_IO (not stored: the hub failed); ERR_BADSTATE.
+ * Out: *txs (malloc'ed; ch_hub_txs_free), *ntx: the watchdog's actions as
+ *      calls to send now (also after a failure to store, none). */
+int ch_hub_chain_apply(struct ch_hub_chain *c, const struct ch_hub_event *ev, size_t n,
+                       uint64_t upto, struct ch_hub_tx **txs, size_t *ntx);
+
+/* Our unilateral close of channel_id's latest life: prepareSettle with the
+ * partner's latest balance proof (none: nonce 0), or with `bp` when not NULL
+ * (a proof the partner signed for this life, older or not: regtest tests
+ * only, see channel_close: our watchdog then plays along and never posts
+ * the partner's newest proof for this channel); the channel moves to
+ * CLOSING in the same turn.
+ * Returns: 0; ERR_NOTFOUND (no such channel); ERR_BADSTATE (not open, or
+ *          a close / settle of ours under way); ERR_CRYPTO (bp not signed by
+ *          the partner for this life); ERR_IO; ERR_NOMEM.
+ * Out: tx (ch_hub_tx_free). */
+int ch_hub_chain_close(struct ch_hub_chain *c, const uint8_t channel_id[32],
+                       const struct ch_signed_bp *bp, struct ch_hub_tx *tx);
+
+/* settle() of channel_id's latest life with both sides' on-chain proofs.
+ * Returns: 0; ERR_NOTFOUND; ERR_BADSTATE (not closed, or the settle and
+ *          punish windows are not over: the context names the first block
+ *          settle may be in); ERR_NOMEM. Out: tx. */
+int ch_hub_chain_settle(struct ch_hub_chain *c, const uint8_t channel_id[32],
+                        struct ch_hub_tx *tx);
+
+/* The chain side's facts of a channel life (open_block 0: the latest).
+ * Returns: 0, ERR_NOTFOUND, ERR_BADSTATE. */
+int ch_hub_chain_info(struct ch_hub_chain *c, const uint8_t channel_id[32], uint64_t open_block,
+                      struct ch_hub_chain_info *out);
+
+void ch_hub_tx_free(struct ch_hub_tx *tx);
+void ch_hub_txs_free(struct ch_hub_tx *txs, size_t n);
+/* ---- end chain side (hub_chain.c) ---- */
 
 #endif

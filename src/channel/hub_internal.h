@@ -15,6 +15,7 @@
 
 #include "channel/channel.h"
 #include "channel/hub.h"
+#include "channel/mediated.h"
 #include "channel/store.h"
 #include "channel/transport.h"
 
@@ -48,6 +49,12 @@ struct ch_hub {
     bool failed;                    /* a turn could not be stored */
     bool dead;                      /* killed by the crash hook */
     struct ch_hub_stats stats;
+    /* issue 7: mediated (hub_mediated.c) */
+    struct ch_med_transfer *med;    /* transfers under way */
+    size_t nmed, cap_med;
+    struct ch_med_graph graph;      /* the route table */
+    struct ch_fee_policy fees;      /* what we charge as a mediator */
+    /* end issue 7: mediated */
 };
 
 /* hub.c: opens the turn if it is not open yet. Returns 0 or the store's
@@ -69,5 +76,25 @@ void hub_on_packet(void *ctx, const struct ch_msg *m, const uint8_t *pkt, size_t
                    uint8_t ack[CH_TRANSPORT_ACK_MAX], size_t *ack_len);
 void hub_on_acked(void *ctx, const uint8_t partner[20], const uint8_t channel_id[32],
                   uint64_t open_block, uint64_t nonce);
+
+/* issue 7: mediated (hub_mediated.c) */
+/* Takes the fee policy and the transfers under way out of *st (filling
+ * their secrets from st's secret records). Returns 0 or ERR_NOMEM. */
+int hub_med_init(struct ch_hub *h, struct ch_store_state *st);
+/* Frees what hub_med_init took. */
+void hub_med_free(struct ch_hub *h);
+/* At start, after the outboxes are queued: queues again the loose packets
+ * the transfers under way wait on (SecretRequest, RevealSecret,
+ * AnnounceDisposed), sent with the next flush. */
+void hub_med_resume(struct ch_hub *h);
+/* In a turn, after "now" moved: removes our expired payee locks. Returns 0
+ * or ERR_IO (the hub failed). */
+int hub_med_on_block(struct ch_hub *h);
+/* The transport's packet callback: mediated messages here, the rest to
+ * hub_on_packet. */
+void hub_med_on_packet(void *ctx, const struct ch_msg *m, const uint8_t *pkt, size_t len,
+                       const struct sockaddr *from, socklen_t fromlen,
+                       uint8_t ack[CH_TRANSPORT_ACK_MAX], size_t *ack_len);
+/* end issue 7: mediated */
 
 #endif

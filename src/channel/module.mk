@@ -34,3 +34,18 @@ libspectrum_channel_a_SOURCES += \
 	src/channel/transport.c src/channel/transport.h \
 	src/channel/hub.c src/channel/hub.h src/channel/hub_internal.h \
 	src/channel/hub_direct.c
+# issue 7: channel chain side
+# The hub's chain side: contract events applied to the channels and the
+# watchdog's calls (hub_chain), and the thread that follows the chain and
+# sends the hub's transactions through the chain service (chainclient).
+libspectrum_channel_a_SOURCES += \
+	src/channel/hub_chain.c \
+	src/channel/chainclient.c src/channel/chainclient.h
+# end issue 7: channel chain side
+# issue 7: mediated
+# Mediated transfers: the pure route choice and role decisions (mediated)
+# and the hub's initiator, mediator and target (hub_mediated).
+libspectrum_channel_a_SOURCES += \
+	src/channel/mediated.c src/channel/mediated.h \
+	src/channel/hub_mediated.c
+# end issue 7: mediated

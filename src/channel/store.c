@@ -573,6 +573,26 @@ int ch_store_put_watchdog_block(struct ch_store *st, uint64_t block)
                    strlen(CH_STORE_KEY_WATCHDOG));
 }
 
+int ch_store_put_mediated(struct ch_store *st, const struct ch_med_transfer *t)
+{
+    int rc = need_turn(st);
+    if (rc)
+        return rc;
+    uint8_t k[KEY_MAX];
+    size_t kl = key_hash(k, CH_STORE_PREFIX_MEDIATED, t->secret_hash);
+    return put_enc(st, ch_codec_put_mediated(&st->enc, t), k, kl);
+}
+
+int ch_store_delete_mediated(struct ch_store *st, const uint8_t secret_hash[32])
+{
+    int rc = need_turn(st);
+    if (rc)
+        return rc;
+    uint8_t k[KEY_MAX];
+    db_batch_delete(st->batch, k, key_hash(k, CH_STORE_PREFIX_MEDIATED, secret_hash));
+    return 0;
+}
+
 /* ---- load ------------------------------------------------------------------------ */
 
 /* Reads a record of a channel life that must exist, decoding it with dec. */
@@ -690,6 +710,32 @@ static int load_disposed(struct ch_store *st, const uint8_t *k, size_t kl, const
     return 0;
 }
 
+static int load_mediated(struct ch_store *st, const uint8_t *k, size_t kl, const uint8_t *v,
+                         size_t vl, void *ctx)
+{
+    (void)st;
+    struct ch_store_state *s = ctx;
+    if (kl != 33)
+        return corrupt(err_set(ERR_DECODE, "mediated key of %zu bytes", kl), k, kl);
+    if (s->n_mediated >= CH_STORE_MEDIATED_MAX)
+        return err_set(ERR_RANGE, "channel store: more than %u mediated transfers",
+                       CH_STORE_MEDIATED_MAX);
+    if (s->n_mediated % 64 == 0) {
+        struct ch_med_transfer *p = realloc(s->mediated, (s->n_mediated + 64) * sizeof *p);
+        if (!p)
+            return err_set(ERR_NOMEM, "channel store: mediated transfers");
+        s->mediated = p;
+    }
+    struct ch_med_transfer *t = &s->mediated[s->n_mediated];
+    int rc = ch_codec_get_mediated(v, vl, t);
+    if (!rc && memcmp(t->secret_hash, k + 1, 32) != 0)
+        rc = err_set(ERR_DECODE, "mediated record under another key");
+    if (rc)
+        return corrupt(rc, k, kl);
+    s->n_mediated++;
+    return 0;
+}
+
 void ch_store_state_free(struct ch_store_state *s)
 {
     for (size_t i = 0; i < s->n_channels; i++)
@@ -697,6 +743,7 @@ void ch_store_state_free(struct ch_store_state *s)
     free(s->channels);
     free(s->secrets);
     free(s->disposed);
+    free(s->mediated);
     ch_fee_policy_free(&s->fees);
     memset(s, 0, sizeof *s);
     ch_fee_policy_init(&s->fees);
@@ -715,6 +762,10 @@ int ch_store_load(struct ch_store *st, struct ch_store_state *out)
     if (!rc) {
         prefix = CH_STORE_PREFIX_DISPOSED;
         rc = scan(st, &prefix, 1, load_disposed, out);
+    }
+    if (!rc) {
+        prefix = CH_STORE_PREFIX_MEDIATED;
+        rc = scan(st, &prefix, 1, load_mediated, out);
     }
     uint8_t *v = NULL;
     size_t vl;

@@ -27,6 +27,8 @@
  *   'q' ‖ partner ‖ seq                      echo of the partner's seq-th
  *                                            ack (age order, for the bound)
  *   't' ‖ id                                 transfer and its status
+ *   'm' ‖ secret_hash                        a mediated transfer under way
+ *                                            (its role's record, mediated.h)
  *   "!schema", "!fees", "!watchdog"          schema version, fee policy,
  *                                            watchdog's last processed block
  * Values are RLP lists whose first item is the record version
@@ -57,6 +59,7 @@
 #include "channel/channel.h"
 #include "channel/fees.h"
 #include "channel/locks.h"
+#include "channel/mediated.h"
 #include "channel/msg.h"
 #include "primitives/u256.h"
 
@@ -72,6 +75,7 @@
 #define CH_STORE_PREFIX_ACK 'a'
 #define CH_STORE_PREFIX_ACKSEQ 'q'
 #define CH_STORE_PREFIX_TRANSFER 't'
+#define CH_STORE_PREFIX_MEDIATED 'm'
 #define CH_STORE_KEY_SCHEMA "!schema"
 #define CH_STORE_KEY_FEES "!fees"
 #define CH_STORE_KEY_WATCHDOG "!watchdog"
@@ -81,6 +85,7 @@
 #define CH_STORE_SECRETS_MAX (1u << 20)
 #define CH_STORE_DISPOSED_MAX (1u << 20)
 #define CH_STORE_OUTBOX_MAX (1u << 20)
+#define CH_STORE_MEDIATED_MAX (1u << 20)
 #define CH_STORE_ACK_PARTNERS_MAX 65536
 /* Default number of acks kept per partner (the oldest go first). */
 #define CH_STORE_ACKS_PER_PARTNER 1024
@@ -159,6 +164,8 @@ struct ch_store_state {
     struct ch_fee_policy fees;      /* the default policy when none stored */
     bool has_watchdog_block;
     uint64_t watchdog_block;
+    struct ch_med_transfer *mediated;   /* transfers under way (secrets not filled) */
+    size_t n_mediated;
 };
 
 /* Opens (creating) the store in directory dir, checks the schema version
@@ -174,8 +181,8 @@ int ch_store_open(const char *dir, const struct ch_store_options *opts, struct c
 void ch_store_close(struct ch_store *st);
 
 /* Reads everything the hub keeps in memory: channels (with both ends and
- * lock trees), secrets, disposed locks, the fee policy and the watchdog
- * block.
+ * lock trees), secrets, disposed locks, the fee policy, the watchdog
+ * block and the mediated transfers under way.
  * Returns: 0; ERR_DECODE naming the corrupt record (bad RLP, a lock list
  *          that does not hash to its locksroot, a missing end); ERR_RANGE
  *          when a count exceeds its CH_STORE_*_MAX; ERR_UNSUPPORTED for a
@@ -247,6 +254,11 @@ int ch_store_delete_transfer(struct ch_store *st, const uint8_t id[32]);
 int ch_store_put_fees(struct ch_store *st, const struct ch_fee_policy *p);
 
 int ch_store_put_watchdog_block(struct ch_store *st, uint64_t block);
+
+/* A mediated transfer under way (by its secret hash) / its end. The secret
+ * is not part of it: put it with ch_store_put_secret in the same turn. */
+int ch_store_put_mediated(struct ch_store *st, const struct ch_med_transfer *t);
+int ch_store_delete_mediated(struct ch_store *st, const uint8_t secret_hash[32]);
 
 /* ---- getters (committed data) --------------------------------------------- */
 

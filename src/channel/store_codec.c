@@ -449,6 +449,128 @@ int ch_codec_get_fees(const uint8_t *p, size_t n, struct ch_fee_policy *pol)
     return rc;
 }
 
+/* ---- mediated transfers ----------------------------------------------------------- */
+
+static void put_hop(struct bytes *b, const struct ch_med_hop *h)
+{
+    size_t m = rlp_list_begin(b);
+    if (h->set) {
+        uint8_t lock[CH_LOCK_LEN];
+        ch_lock_pack(&h->lock, lock);
+        rlp_put_bytes(b, h->partner, 20);
+        rlp_put_bytes(b, h->channel_id, 32);
+        rlp_put_u64(b, h->open_block);
+        rlp_put_bytes(b, lock, CH_LOCK_LEN);
+        rlp_put_u256(b, &h->fee);
+    }
+    rlp_list_end(b, m);
+}
+
+static int get_hop(const struct rlp_item *it, struct ch_med_hop *h)
+{
+    static const char kind[] = "mediated";
+    memset(h, 0, sizeof *h);
+    size_t count;
+    if (!it->is_list || rlp_list_count(it, &count))
+        return bad(kind, "hop");
+    if (count == 0)
+        return 0;
+    struct rlp_item f[5];
+    uint8_t lock[CH_LOCK_LEN];
+    if (rlp_list_exact(it, f, 5) || rlp_get_fixed(&f[0], h->partner, 20) ||
+        rlp_get_fixed(&f[1], h->channel_id, 32) || rlp_get_u64(&f[2], &h->open_block) ||
+        rlp_get_fixed(&f[3], lock, CH_LOCK_LEN) || rlp_get_u256(&f[4], &h->fee))
+        return bad(kind, "hop");
+    if (ch_lock_unpack(lock, &h->lock) || h->open_block == 0 ||
+        h->open_block > (uint64_t)CH_BLOCK_MAX)
+        return err_set(ERR_RANGE, "channel store: mediated record: hop lock or open block");
+    h->set = true;
+    return 0;
+}
+
+int ch_codec_put_mediated(struct bytes *b, const struct ch_med_transfer *t)
+{
+    size_t m = begin(b);
+    rlp_put_bytes(b, t->secret_hash, 32);
+    size_t l = rlp_list_begin(b);
+    rlp_put_u64(b, (uint64_t)t->role);
+    rlp_put_u64(b, (uint64_t)t->stage);
+    rlp_put_u64(b, t->flags);
+    rlp_put_u64(b, t->block);
+    rlp_put_u64(b, t->expiration_cap);
+    rlp_list_end(b, l);
+    l = rlp_list_begin(b);
+    rlp_put_bytes(b, t->token, 20);
+    rlp_put_bytes(b, t->initiator, 20);
+    rlp_put_bytes(b, t->target, 20);
+    rlp_put_u256(b, &t->amount);
+    rlp_put_u256(b, &t->fee_max);
+    rlp_list_end(b, l);
+    put_hop(b, &t->payer);
+    put_hop(b, &t->payee);
+    l = rlp_list_begin(b);
+    for (size_t i = 0; i < t->n_tried && i < CH_MED_TRIED_MAX; i++)
+        rlp_put_bytes(b, t->tried[i], 20);
+    rlp_list_end(b, l);
+    return end(b, m);
+}
+
+int ch_codec_get_mediated(const uint8_t *p, size_t n, struct ch_med_transfer *t)
+{
+    static const char kind[] = "mediated";
+    struct rlp_item it[FIELDS_MAX], f[5];
+    memset(t, 0, sizeof *t);
+    int rc = open_record(p, n, kind, it, 7);
+    if (rc)
+        return rc;
+    uint64_t role, stage, flags;
+    if (rlp_get_fixed(&it[1], t->secret_hash, 32))
+        return bad(kind, "secret hash");
+    if (!it[2].is_list || rlp_list_exact(&it[2], f, 5) || rlp_get_u64(&f[0], &role) ||
+        rlp_get_u64(&f[1], &stage) || rlp_get_u64(&f[2], &flags) ||
+        rlp_get_u64(&f[3], &t->block) || rlp_get_u64(&f[4], &t->expiration_cap))
+        return bad(kind, "state");
+    if (role < CH_MED_INITIATOR || role > CH_MED_TARGET || stage < CH_MED_LOCKED ||
+        stage > CH_MED_STAGE_MAX || (flags & ~(uint64_t)CH_MED_FLAGS_ALL) != 0)
+        return err_set(ERR_RANGE, "channel store: mediated record: role, stage or flags");
+    t->role = (int)role;
+    t->stage = (int)stage;
+    t->flags = (uint32_t)flags;
+    if (!it[3].is_list || rlp_list_exact(&it[3], f, 5) || rlp_get_fixed(&f[0], t->token, 20) ||
+        rlp_get_fixed(&f[1], t->initiator, 20) || rlp_get_fixed(&f[2], t->target, 20) ||
+        rlp_get_u256(&f[3], &t->amount) || rlp_get_u256(&f[4], &t->fee_max))
+        return bad(kind, "payment");
+    rc = get_hop(&it[4], &t->payer);
+    if (!rc)
+        rc = get_hop(&it[5], &t->payee);
+    if (rc)
+        return rc;
+    bool want_payer = t->role != CH_MED_INITIATOR;
+    bool payee_ok = t->role == CH_MED_TARGET ? !t->payee.set
+                    : t->role == CH_MED_INITIATOR
+                        ? t->payee.set
+                        : t->payee.set || t->stage == CH_MED_DISPOSED;
+    if (t->payer.set != want_payer || !payee_ok)
+        return bad(kind, "hops for its role");
+    if ((t->payer.set && memcmp(t->payer.lock.secret_hash, t->secret_hash, 32) != 0) ||
+        (t->payee.set && memcmp(t->payee.lock.secret_hash, t->secret_hash, 32) != 0))
+        return bad(kind, "lock under another secret hash");
+    size_t count;
+    if (!it[6].is_list || rlp_list_count(&it[6], &count))
+        return bad(kind, "tried hops");
+    if (count > CH_MED_TRIED_MAX)
+        return err_set(ERR_RANGE, "channel store: mediated record: %zu tried hops", count);
+    struct rlp_iter iter;
+    struct rlp_item one;
+    rlp_iter_init(&iter, &it[6]);
+    while ((rc = rlp_iter_next(&iter, &one)) == 1) {
+        if (rlp_get_fixed(&one, t->tried[t->n_tried], 20))
+            return bad(kind, "tried hop");
+        t->n_tried++;
+    }
+    return rc < 0 ? bad(kind, "tried hops") : 0;
+}
+
 /* ---- integers ------------------------------------------------------------------- */
 
 int ch_codec_put_u64(struct bytes *b, uint64_t v)

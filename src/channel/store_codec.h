@@ -78,6 +78,17 @@ int ch_codec_get_transfer(const uint8_t *p, size_t n, struct ch_store_transfer *
 int ch_codec_put_fees(struct bytes *b, const struct ch_fee_policy *pol);
 int ch_codec_get_fees(const uint8_t *p, size_t n, struct ch_fee_policy *pol);
 
+/* Mediated transfer under way: [v, secret_hash, [role, stage, flags, block,
+ * expiration_cap], [token, initiator, target, amount, fee_max], payer,
+ * payee, [tried address...]] where payer and payee are [] when not set, else
+ * [partner, channel_id, open_block, packed lock (96), fee]. get checks
+ * role, stage and flags against their enums, at most CH_MED_TRIED_MAX tried
+ * hops, a payer exactly when not the initiator, a payee exactly when not
+ * the target (a disposing mediator has none), and both locks under the
+ * record's secret hash; has_secret is false. */
+int ch_codec_put_mediated(struct bytes *b, const struct ch_med_transfer *t);
+int ch_codec_get_mediated(const uint8_t *p, size_t n, struct ch_med_transfer *t);
+
 /* [v, value]: the schema version and the watchdog block. */
 int ch_codec_put_u64(struct bytes *b, uint64_t v);
 int ch_codec_get_u64(const uint8_t *p, size_t n, uint64_t *v);

@@ -71,9 +71,11 @@ struct ch_transport;
 /* Sources tracked by the rate limiter. */
 #define CH_TRANSPORT_SOURCES 64
 /* Most packets in one outbox; most loose packets per partner (the oldest
- * is dropped beyond); most address book entries; most outboxes. */
+ * is dropped beyond: room for the SecretRequest / RevealSecret of every
+ * mediated transfer under way with one partner); most address book
+ * entries; most outboxes. */
 #define CH_TRANSPORT_QUEUE_MAX 65536
-#define CH_TRANSPORT_LOOSE_MAX 64
+#define CH_TRANSPORT_LOOSE_MAX 1024
 #define CH_TRANSPORT_PEERS_MAX 4096
 #define CH_TRANSPORT_OUTBOXES_MAX 65536
 /* Largest ack an owner may answer with (an Ack packet is 56 bytes). */

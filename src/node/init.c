@@ -29,6 +29,7 @@
 #include "net/p2p.h"
 #include "net/p2p_key.h"
 #include "node/chainsetup.h"
+#include "node/channel_node.h" /* issue 7: channel */
 #include "node/keys.h"
 #include "node/network.h"
 #include "rpc/chain_events.h"
@@ -77,6 +78,11 @@ static int start_rpc(struct node *n, const struct args *a, const struct address 
             /* issue 8: meshbox */
             .meshbox = n->meshbox,
             /* end issue 8: meshbox */
+            /* issue 7: channel */
+            .channel_hub = channel_node_hub(n->channel),
+            .channel_client = channel_node_client(n->channel),
+            .channel_host = channel_node_bind(n->channel),
+            /* end issue 7: channel */
         };
         if (relayer)
             info.relayer = *relayer;
@@ -97,6 +103,7 @@ static void on_chain_event(void *arg, const struct chainsvc_event *ev)
     if (ev->kind == CHAINSVC_EVENT_HEAD)
         mb_service_on_head(n->meshbox);
     /* end issue 8: meshbox */
+    channel_node_on_chain_event(n->channel, n->chain, ev); /* issue 7: channel */
 }
 
 /* The p2p service (net/p2p.h), unless -maxpeers=0. Its identity is the node
@@ -252,6 +259,11 @@ int node_start(struct node *n, const struct args *a)
             log_info("MeshBox: receipt book %s, reporting from the node key", mbdir);
     }
     /* end issue 8: meshbox */
+    /* issue 7: channel: the hub (after the chain service, before the RPC server) */
+    rc = channel_node_start(a, n->paths.netdir, n->chain, &n->params, &n->channel);
+    if (rc)
+        return rc;
+    /* end issue 7: channel */
     rc = start_rpc(n, a, has_relayer ? &relayer : NULL);
     if (rc)
         return rc;
@@ -282,6 +294,10 @@ void node_stop(struct node *n)
     mb_service_stop(n->meshbox);
     n->meshbox = NULL;
     /* end issue 8: meshbox */
+    /* issue 7: channel: stopped after the RPC server, before the chain service */
+    channel_node_stop(n->channel);
+    n->channel = NULL;
+    /* end issue 7: channel */
     p2p_stop(n->p2p);
     n->p2p = NULL;
     chainsvc_stop(n->chain);

@@ -24,6 +24,7 @@ struct event_base;
 struct event;
 struct p2p;
 struct rpc_server;
+struct channel_node; /* issue 7: channel */
 struct mb_service; /* issue 8: meshbox */
 struct wallet;
 
@@ -39,6 +40,9 @@ struct node {
     struct event *signals[3];   /* SIGTERM, SIGINT, SIGHUP */
     struct rpc_server *rpc;     /* NULL with -norpc -nows */
     struct p2p *p2p;            /* the p2p service (net/p2p.h); NULL with -maxpeers=0 */
+    /* issue 7: channel */
+    struct channel_node *channel; /* the channel hub (node/channel_node.h); NULL when off */
+    /* end issue 7: channel */
     /* issue 8: meshbox */
     struct mb_service *meshbox; /* receipts and reports (meshbox/service.h); NULL when off */
     /* end issue 8: meshbox */

@@ -12,6 +12,9 @@
 
 #include "node/chainsetup.h"
 #include "node/keys.h"
+/* issue 7: channel */
+#include "node/channel_node.h"
+/* end issue 7: channel */
 #include "net/netopts.h"
 #include "node/network.h"
 #include "rpc/options.h"
@@ -120,6 +123,10 @@ int node_register_daemon(struct args *a, bool foreign)
         rc = node_register_wallet(a, foreign); /* -relayer (node/keys.h) */
     if (rc == 0)
         rc = netopts_register(a, foreign); /* -port, -maxpeers, ... (net/netopts.h) */
+    /* issue 7: channel */
+    if (rc == 0)
+        rc = channel_node_register_args(a, foreign); /* -channel... (node/channel_node.h) */
+    /* end issue 7: channel */
     return rc ? rc : rpc_register_args(a, foreign);
 }
 

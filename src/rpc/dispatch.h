@@ -71,6 +71,8 @@ enum rpc_transport {
 
 struct chainsvc;
 struct mb_service;
+struct ch_chainclient; /* issue 7: channel */
+struct ch_hub;         /* issue 7: channel */
 struct p2p;
 struct rpc_registry;
 struct rpc_ws;
@@ -114,6 +116,17 @@ struct rpc_env {
      * -meshbox=0: the meshbox_ receipt methods then answer -32000. */
     struct mb_service *meshbox;
     /* end issue 8: meshbox */
+    /* issue 7: channel */
+    /* The channel hub and its chain client (channel/hub.h,
+     * channel/chainclient.h: thread-safe commands); NULL when the hub is
+     * off: the channel_ methods then answer -32000 "the channel hub is not
+     * running". channel_host: its UDP bind address. channel_test (regtest):
+     * channel_close accepts a test-only proof to close with. */
+    struct ch_hub *channel_hub;
+    struct ch_chainclient *channel_client;
+    const char *channel_host;
+    bool channel_test;
+    /* end issue 7: channel */
 };
 
 /* After-reply actions a handler may ask for (rpc_ctx.after). */

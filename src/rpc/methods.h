@@ -32,6 +32,9 @@ extern const struct rpc_namespace rpc_ns_tribe;
 /* issue 8: meshbox */
 extern const struct rpc_namespace rpc_ns_meshbox;
 /* end issue 8: meshbox */
+/* issue 7: channel */
+extern const struct rpc_namespace rpc_ns_channel;
+/* end issue 7: channel */
 
 /* Every namespace of every network, in the order `help` lists them
  * (rpc_ns_test is not in it). */

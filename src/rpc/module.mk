@@ -48,3 +48,6 @@ libspectrum_rpc_a_SOURCES += \
 # issue 8: meshbox — the meshbox_ namespace (MeshBox status, weights, receipts)
 libspectrum_rpc_a_SOURCES += src/rpc/meshbox.c src/rpc/meshbox.h
 # end issue 8: meshbox
+# issue 7: channel — the channel_ namespace (the hub's user operations)
+libspectrum_rpc_a_SOURCES += src/rpc/channel.c
+# end issue 7: channel

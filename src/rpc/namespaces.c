@@ -19,6 +19,9 @@ const struct rpc_namespace *const rpc_namespaces[] = {
     /* issue 8: meshbox */
     &rpc_ns_meshbox,
     /* end issue 8: meshbox */
+    /* issue 7: channel */
+    &rpc_ns_channel,
+    /* end issue 7: channel */
 };
 
 const size_t rpc_namespaces_count = RPC_COUNT(rpc_namespaces);

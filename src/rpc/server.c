@@ -543,6 +543,12 @@ int rpc_server_start(struct event_base *base, const struct rpc_config *cfg,
     /* issue 8: meshbox */
     s->env.meshbox = info->meshbox;
     /* end issue 8: meshbox */
+    /* issue 7: channel */
+    s->env.channel_hub = info->channel_hub;
+    s->env.channel_client = info->channel_client;
+    s->env.channel_host = info->channel_host;
+    s->env.channel_test = info->regtest;
+    /* end issue 7: channel */
     s->env.has_relayer = info->has_relayer;
     s->env.relayer = info->relayer;
     if ((rc = rpc_filters_new(&s->env.filters)))

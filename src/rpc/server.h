@@ -1,8 +1,8 @@
 /*
- * server.h — spectrumd's JSON-RPC server: HTTP (libevent's evhttp) on
- * -rpcport and WebSocket (ws.h) on -wsport, both bound to localhost by
- * default, sharing one method registry, one worker pool and one set of
- * credentials.
+ * server.h — spectrumd's JSON-RPC server: HTTP/1.1 (http_conn.h, on
+ * libevent) on -rpcport and WebSocket (ws.h) on -wsport, both bound to
+ * localhost by default, sharing one method registry, one worker pool and
+ * one set of credentials.
  *
  * The node starts it after its event loop exists and stops it first at
  * shutdown (before the database closes), so no handler runs against a
@@ -21,6 +21,9 @@
  *   503  the server is stopping
  * Keep-alive works as HTTP/1.1 says; at most -rpcmaxconnections connections
  * are open at once (further clients wait in the kernel's listen queue).
+ * Before all of these, a head that breaks HTTP/1.1 is answered 400, 411
+ * (Transfer-Encoding: bodies need Content-Length), 417, 431 or 505 and the
+ * connection closes (http_parse.h); so does a 413.
  */
 #ifndef SPECTRUM_RPC_SERVER_H
 #define SPECTRUM_RPC_SERVER_H
@@ -34,6 +37,8 @@
 
 struct chainsvc;
 struct mb_service;
+struct ch_chainclient; /* issue 7: channel */
+struct ch_hub;         /* issue 7: channel */
 struct event_base;
 struct rpc_config;
 struct rpc_server;
@@ -53,6 +58,11 @@ struct rpc_node_info {
     /* issue 8: meshbox */
     struct mb_service *meshbox;     /* may be NULL; must outlive the server */
     /* end issue 8: meshbox */
+    /* issue 7: channel */
+    struct ch_hub *channel_hub;     /* may be NULL (hub off); must outlive the server */
+    struct ch_chainclient *channel_client;  /* with channel_hub */
+    const char *channel_host;       /* the hub's UDP bind address */
+    /* end issue 7: channel */
     /* The relayer account (rpc_env.relayer; relay.c); none without
      * has_relayer. */
     bool has_relayer;

@@ -44,3 +44,7 @@ test_functional_p2p_probe_LDADD = $(SPECTRUM_LIBS) $(SPECTRUM_EXTERNAL_LIBS)
 EXTRA_DIST += test/functional/p2p_misbehave.py
 # MeshBox contribution-weighted production on 5 nodes (issue 8).
 EXTRA_DIST += test/functional/meshbox_weighted.py
+# The channel hub inside spectrumd: direct payments and settlement, a cheating close
+# corrected by the partner's watchdog, 1,000 payments without the chain (issue 7).
+EXTRA_DIST += test/functional/channel_direct.py test/functional/channel_cheat.py \
+	test/functional/channel_offline.py

@@ -7,3 +7,14 @@ test_fuzz_fuzz_channel_msg_SOURCES = test/fuzz/fuzz_channel_msg.c
 test_fuzz_fuzz_channel_msg_LDFLAGS = $(FUZZ_LINK_FLAGS)
 test_fuzz_fuzz_channel_msg_LDADD = $(FUZZ_LIBS)
 endif
+# issue 7: mediated
+# channel store: every record decoder of the hub's store (a corrupt disk is
+# outside input), with the re-encoding round trip.
+if ENABLE_FUZZ
+noinst_PROGRAMS += test/fuzz/fuzz_channel_store
+FUZZ_TARGETS += test/fuzz/fuzz_channel_store
+test_fuzz_fuzz_channel_store_SOURCES = test/fuzz/fuzz_channel_store.c
+test_fuzz_fuzz_channel_store_LDFLAGS = $(FUZZ_LINK_FLAGS)
+test_fuzz_fuzz_channel_store_LDADD = $(FUZZ_LIBS)
+endif
+# end issue 7: mediated

@@ -52,3 +52,21 @@ TESTS += test/unit/test_channel_hub
 test_unit_test_channel_hub_SOURCES = test/unit/test_channel_hub.c
 test_unit_test_channel_hub_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 test_unit_test_channel_hub_LDADD = $(UNIT_LIBS)
+# issue 7: mediated
+# Mediated transfers: the route rule, each role's decisions and the store's
+# mediated record; then three and four hubs on 127.0.0.1 paying over several
+# hops with fees, a disposed lock, an expired lock removed, a mediator killed
+# and restarted in the middle, and the refusals.
+check_PROGRAMS += test/unit/test_channel_mediated
+TESTS += test/unit/test_channel_mediated
+test_unit_test_channel_mediated_SOURCES = test/unit/test_channel_mediated.c
+test_unit_test_channel_mediated_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+test_unit_test_channel_mediated_LDADD = $(UNIT_LIBS)
+# end issue 7: mediated
+# issue 7: channel chain side — the hub's chain side on two hub services
+check_PROGRAMS += test/unit/test_channel_chain_hub
+TESTS += test/unit/test_channel_chain_hub
+test_unit_test_channel_chain_hub_SOURCES = test/unit/test_channel_chain_hub.c
+test_unit_test_channel_chain_hub_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+test_unit_test_channel_chain_hub_LDADD = $(UNIT_LIBS)
+# end issue 7: channel chain side

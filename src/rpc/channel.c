@@ -1,0 +1,779 @@
+/*
+ * channel.c — the channel_ namespace: the user operations of the built-in
+ * state-channel hub (doc/channels.md; photon.md §5, Photon's REST API under
+ * camelCase names).
+ *
+ * Every method is private (dispatch.h). Handlers run on workers and talk to
+ * the hub through its commands (channel/hub.h: each waits for the hub
+ * thread's turn, so "returned" means "stored") and to the chain through the
+ * hub's chain client (channel/chainclient.h: transactions from the hub's
+ * account, signed with the node key). The methods that change the chain
+ * (open, deposit, close, settle) send their transactions, then wait for the
+ * contract's event to reach the hub (at most CHANNEL_WAIT_S seconds), so
+ * their answer shows the channel as the chain left it.
+ *
+ * Amounts are hex quantities in both directions, as eth_getBalance's.
+ * Errors: -32602 for bad params; -32000 with geth-style messages, and where
+ * Photon has a code for the refusal, data = {"code": <Photon's code>}
+ * (1002 insufficient balance, 1011 invalid nonce, 3003 no route, 5026
+ * invalid settle timeout).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chain/params.h"
+#include "chainsvc/chainsvc.h"
+#include "channel/chainclient.h"
+#include "channel/channel.h"
+#include "channel/contract.h"
+#include "channel/hub.h"
+#include "rpc/chainjson.h"
+#include "rpc/methods.h"
+#include "rpc/params.h"
+#include "util/err.h"
+#include "util/hex.h"
+
+/* How long open, deposit, close and settle wait for their event. */
+#define CHANNEL_WAIT_S 60
+/* Photon's default settle timeout (photon.md §7). */
+#define SETTLE_TIMEOUT_DEFAULT 600
+/* Photon's error codes (photon.md §5). */
+#define PHOTON_INSUFFICIENT_BALANCE 1002
+#define PHOTON_NO_ROUTE 3003
+#define PHOTON_INVALID_SETTLE_TIMEOUT 5026
+
+static json_t *oom(struct rpc_ctx *ctx)
+{
+    return rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: out of memory");
+}
+
+/* The hub, or NULL with -32000 set. */
+static struct ch_hub *hub_of(struct rpc_ctx *ctx)
+{
+    if (!ctx->env->channel_hub || !ctx->env->channel_client || !ctx->env->chain) {
+        rpc_fail(ctx, RPC_SERVER_ERROR, "the channel hub is not running (-channel)");
+        return NULL;
+    }
+    return ctx->env->channel_hub;
+}
+
+/* -32000 with the hub's reason, and Photon's code in data when known. */
+static json_t *hub_fail(struct rpc_ctx *ctx, int rc, int photon_code)
+{
+    const char *why = err_msg()[0] ? err_msg() : err_name(rc);
+    if (!photon_code)
+        return rpc_fail(ctx, RPC_SERVER_ERROR, "%s", why);
+    return rpc_fail_data(ctx, RPC_SERVER_ERROR, json_pack("{s:i}", "code", photon_code), "%s",
+                         why);
+}
+
+static int param_u256(struct rpc_ctx *ctx, const json_t *params, size_t idx, const char *what,
+                      u256 *out)
+{
+    return rpc_json_to_u256(ctx, json_array_get(params, idx), idx, what, out);
+}
+
+static json_t *hex32(const uint8_t b[32])
+{
+    return rpc_json_hex(b, 32);
+}
+
+static json_t *addr_json(const uint8_t a[20])
+{
+    struct address x;
+    memcpy(x.b, a, 20);
+    return rpc_json_address(&x);
+}
+
+/* ---- channel JSON --------------------------------------------------------------- */
+
+static json_t *bp_json(const struct ch_bp *bp, const uint8_t ah[32], const uint8_t sig[CH_SIG_LEN])
+{
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "nonce", rpc_json_quantity(bp->nonce),
+                     "transferredAmount", rpc_json_u256(&bp->transferred_amount), "locksroot",
+                     hex32(bp->locksroot), "additionalHash", hex32(ah), "signature",
+                     rpc_json_hex(sig, CH_SIG_LEN));
+}
+
+static json_t *channel_json(struct rpc_ctx *ctx, const struct ch_hub_channel_info *i)
+{
+    struct ch_hub_chain_info ci;
+    memset(&ci, 0, sizeof ci);
+    struct ch_hub_chain *hc = ch_chainclient_hub_chain(ctx->env->channel_client);
+    if (ch_hub_chain_info(hc, i->channel_id, i->open_block, &ci) != 0)
+        memset(&ci, 0, sizeof ci);
+    u256 locked[2];
+    for (int s = 0; s < 2; s++)
+        u256_sub(&locked[s], &i->balance[s], &i->distributable[s]);
+    json_t *o = json_pack(
+        "{s:o, s:o, s:o, s:o, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+        "channelId", hex32(i->channel_id), "openBlock", rpc_json_quantity(i->open_block),
+        "partner", addr_json(i->partner), "token", addr_json(i->token), "state", i->state,
+        "stateString", ch_state_name(i->state), "settleTimeout",
+        rpc_json_quantity(i->settle_timeout), "revealTimeout",
+        rpc_json_quantity(i->reveal_timeout), "deposit", rpc_json_u256(&i->deposit[CH_OURS]),
+        "partnerDeposit", rpc_json_u256(&i->deposit[CH_PARTNER]), "balance",
+        rpc_json_u256(&i->balance[CH_OURS]), "partnerBalance",
+        rpc_json_u256(&i->balance[CH_PARTNER]), "lockedAmount", rpc_json_u256(&locked[CH_OURS]),
+        "partnerLockedAmount", rpc_json_u256(&locked[CH_PARTNER]), "ackedNonce",
+        rpc_json_quantity(i->acked_nonce), "unacked", rpc_json_quantity(i->unacked));
+    if (!o)
+        return NULL;
+    json_t *ours = bp_json(&i->bp[CH_OURS], i->additional_hash[CH_OURS], i->sig[CH_OURS]);
+    json_t *theirs =
+        bp_json(&i->bp[CH_PARTNER], i->additional_hash[CH_PARTNER], i->sig[CH_PARTNER]);
+    if (json_object_set_new(o, "ourBalanceProof", ours) ||
+        json_object_set_new(o, "partnerBalanceProof", theirs) ||
+        json_object_set_new(o, "closedBlock", rpc_json_quantity(ci.closed_block)) ||
+        json_object_set_new(o, "settleBlock", rpc_json_quantity(ci.settle_block)) ||
+        json_object_set_new(o, "settledBlock", rpc_json_quantity(ci.settled_block)) ||
+        json_object_set_new(o, "closedByUs", json_boolean(ci.closed_by_us)) ||
+        json_object_set_new(o, "chainTransferredAmount",
+                            ci.chain_bp[CH_OURS] ? rpc_json_u256(&ci.chain_ta[CH_OURS])
+                                                 : json_null()) ||
+        json_object_set_new(o, "partnerChainTransferredAmount",
+                            ci.chain_bp[CH_PARTNER] ? rpc_json_u256(&ci.chain_ta[CH_PARTNER])
+                                                    : json_null())) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The latest channel life with partner for token. Returns 0, ERR_NOTFOUND,
+ * or the hub's error. */
+static int find_by_partner(struct ch_hub *hub, const uint8_t partner[20], const uint8_t token[20],
+                           struct ch_hub_channel_info *out)
+{
+    struct ch_hub_channel_info *list = NULL;
+    size_t n = 0;
+    int rc = ch_hub_list_channels(hub, &list, &n);
+    if (rc)
+        return rc;
+    const struct ch_hub_channel_info *best = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(list[i].partner, partner, 20) == 0 && memcmp(list[i].token, token, 20) == 0 &&
+            (!best || list[i].open_block > best->open_block))
+            best = &list[i];
+    if (best)
+        *out = *best;
+    free(list);
+    return best ? 0 : err_set(ERR_NOTFOUND, "no channel with that partner for that token");
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Waits until done(info) holds for the channel (by id, or by partner and
+ * token when id is NULL). Returns 0 with *out, or -1 with the error set
+ * (-32000 "timed out ..." naming the transaction). */
+typedef bool (*channel_pred)(const struct ch_hub_channel_info *i, const void *arg);
+
+static int wait_channel(struct rpc_ctx *ctx, const uint8_t *id, const uint8_t *partner,
+                        const uint8_t *token, channel_pred done, const void *arg,
+                        const struct hash32 *tx, struct ch_hub_channel_info *out)
+{
+    struct ch_hub *hub = ctx->env->channel_hub;
+    time_t end = time(NULL) + CHANNEL_WAIT_S;
+    uint64_t reverted_at = 0; /* head when tx was seen reverted */
+    for (unsigned k = 0;; k++) {
+        int rc = id ? ch_hub_get_channel(hub, id, 0, out)
+                    : find_by_partner(hub, partner, token, out);
+        if (rc == 0 && done(out, arg))
+            return 0;
+        if (rc && rc != ERR_NOTFOUND) {
+            hub_fail(ctx, rc, 0);
+            return -1;
+        }
+        if (reverted_at && ch_chainclient_processed(ctx->env->channel_client) >= reverted_at) {
+            /* the hub has seen every block up to the revert and the channel
+             * is still not where the transaction would have put it (a
+             * revert because the partner or our watchdog did it first is
+             * fine: the predicate held above) */
+            char h[67];
+            snprintf(h, 3, "0x");
+            for (int b = 0; b < 32; b++)
+                snprintf(h + 2 + 2 * b, 3, "%02x", tx->b[b]);
+            rpc_fail(ctx, RPC_SERVER_ERROR, "transaction %s failed (reverted)", h);
+            return -1;
+        }
+        if (tx && !reverted_at && k % 10 == 9) {
+            bool mined = false, ok = false;
+            if (ch_chainclient_receipt(ctx->env->chain, tx, &mined, &ok) == 0 && mined && !ok)
+                reverted_at = chainsvc_head_number(ctx->env->chain, NULL);
+        }
+        if (*ctx->cancelled || time(NULL) >= end) {
+            rpc_fail(ctx, RPC_SERVER_ERROR,
+                     "timed out waiting for the contract's event (is a block producer "
+                     "reachable?)");
+            return -1;
+        }
+        sleep_ms(100);
+    }
+}
+
+/* ---- methods ---------------------------------------------------------------------- */
+
+static json_t *channel_address(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 0, 0))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    uint8_t a[20];
+    ch_hub_address(hub, a);
+    json_t *o = json_pack("{s:o, s:s, s:i}", "address", addr_json(a), "host",
+                          ctx->env->channel_host ? ctx->env->channel_host : "",
+                          "port", (int)ch_hub_port(hub));
+    return o ? o : oom(ctx);
+}
+
+static json_t *channel_register_peer(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 3, 3))
+        return NULL;
+    struct address partner;
+    const char *host;
+    uint64_t port;
+    const json_t *p = json_array_get(params, 2);
+    if (rpc_param_address(ctx, params, 0, &partner) ||
+        rpc_param_string(ctx, params, 1, 63, &host))
+        return NULL;
+    if (json_is_integer(p) && json_integer_value(p) > 0 && json_integer_value(p) <= 65535)
+        port = (uint64_t)json_integer_value(p);
+    else if (json_is_string(p) && rpc_param_quantity(ctx, params, 2, &port) == 0 && port > 0 &&
+             port <= 65535)
+        ;
+    else
+        return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 2: a port in 1..65535");
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    int rc = ch_hub_register_peer(hub, partner.b, host, (uint16_t)port);
+    if (rc == ERR_INVAL)
+        return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 1: %s", err_msg());
+    if (rc)
+        return hub_fail(ctx, rc, 0);
+    return json_true();
+}
+
+static bool deposit_reached(const struct ch_hub_channel_info *i, const void *arg)
+{
+    return i->state == CH_STATE_OPENED && u256_cmp(&i->deposit[CH_OURS], arg) >= 0;
+}
+
+/* Sends the deposit transactions: SMTToken.buyAndTransfer with the coin,
+ * else approve + deposit. Returns 0 with *last (the deposit's hash) or -1. */
+static int send_deposit(struct rpc_ctx *ctx, const uint8_t partner[20], const uint8_t token[20],
+                        const u256 *amount, uint64_t settle_timeout, struct hash32 *last)
+{
+    struct ch_chainclient *cc = ctx->env->channel_client;
+    const struct chain_params *p = chainsvc_params(ctx->env->chain);
+    struct address self;
+    ch_chainclient_address(cc, &self);
+    struct bytes d = BYTES_INIT;
+    int rc;
+    if (memcmp(token, p->smt_token.b, 20) == 0) {
+        rc = ch_call_smt_buy_and_transfer(self.b, partner, settle_timeout, &d);
+        if (rc == 0)
+            rc = ch_chainclient_send(cc, token, amount, d.data, d.len, last);
+    } else {
+        rc = ch_call_token_approve(p->tokens_network.b, amount, &d);
+        if (rc == 0)
+            rc = ch_chainclient_send(cc, token, NULL, d.data, d.len, NULL);
+        bytes_reset(&d);
+        if (rc == 0)
+            rc = ch_call_tn_deposit(token, self.b, partner, amount, settle_timeout, &d);
+        if (rc == 0)
+            rc = ch_chainclient_send(cc, p->tokens_network.b, NULL, d.data, d.len, last);
+    }
+    bytes_free(&d);
+    if (rc) {
+        hub_fail(ctx, rc, 0);
+        return -1;
+    }
+    return 0;
+}
+
+static json_t *open_or_deposit(const json_t *params, struct rpc_ctx *ctx, bool open)
+{
+    if (rpc_params_count(ctx, params, 3, open ? 4 : 3))
+        return NULL;
+    struct address partner, token;
+    u256 amount;
+    uint64_t st = SETTLE_TIMEOUT_DEFAULT;
+    if (rpc_param_address(ctx, params, 0, &partner) || rpc_param_address(ctx, params, 1, &token) ||
+        param_u256(ctx, params, 2, open ? "deposit" : "amount", &amount))
+        return NULL;
+    if (open && rpc_param_present(params, 3) && rpc_param_quantity(ctx, params, 3, &st))
+        return NULL;
+    if (u256_is_zero(&amount))
+        return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 2: the amount must be above 0");
+    if (open && (st < CH_SETTLE_TIMEOUT_MIN || st > CH_SETTLE_TIMEOUT_MAX))
+        return rpc_fail_data(ctx, RPC_SERVER_ERROR,
+                             json_pack("{s:i}", "code", PHOTON_INVALID_SETTLE_TIMEOUT),
+                             "invalid settle timeout %llu (%d..%d blocks)",
+                             (unsigned long long)st, CH_SETTLE_TIMEOUT_MIN,
+                             CH_SETTLE_TIMEOUT_MAX);
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    uint8_t self[20];
+    ch_hub_address(hub, self);
+    if (memcmp(self, partner.b, 20) == 0)
+        return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 0: a channel with ourselves");
+    struct ch_hub_channel_info cur;
+    int rc = find_by_partner(hub, partner.b, token.b, &cur);
+    bool exists = rc == 0 && cur.state != CH_STATE_SETTLED;
+    if (rc && rc != ERR_NOTFOUND)
+        return hub_fail(ctx, rc, 0);
+    if (open && exists)
+        return rpc_fail(ctx, RPC_SERVER_ERROR, "a channel with that partner for that token "
+                                               "exists (channel_deposit adds to it)");
+    if (!open && (!exists || cur.state != CH_STATE_OPENED))
+        return rpc_fail(ctx, RPC_SERVER_ERROR, "no open channel with that partner for that "
+                                               "token");
+    u256 want = amount;
+    if (!open && u256_add_overflow(&want, &cur.deposit[CH_OURS], &amount))
+        return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 2: deposit overflows");
+    struct hash32 tx;
+    if (send_deposit(ctx, partner.b, token.b, &amount, open ? st : cur.settle_timeout, &tx))
+        return NULL;
+    struct ch_hub_channel_info out;
+    if (wait_channel(ctx, NULL, partner.b, token.b, deposit_reached, &want, &tx, &out))
+        return NULL;
+    json_t *o = channel_json(ctx, &out);
+    if (o && json_object_set_new(o, "txHash", rpc_json_hash(&tx))) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o ? o : oom(ctx);
+}
+
+static json_t *channel_open(const json_t *params, struct rpc_ctx *ctx)
+{
+    return open_or_deposit(params, ctx, true);
+}
+
+static json_t *channel_deposit(const json_t *params, struct rpc_ctx *ctx)
+{
+    return open_or_deposit(params, ctx, false);
+}
+
+static json_t *channel_list(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 0, 0))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    struct ch_hub_channel_info *list = NULL;
+    size_t n = 0;
+    int rc = ch_hub_list_channels(hub, &list, &n);
+    if (rc)
+        return hub_fail(ctx, rc, 0);
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        json_t *o = channel_json(ctx, &list[i]);
+        if (!o || json_array_append_new(arr, o)) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    free(list);
+    return arr ? arr : oom(ctx);
+}
+
+/* The channel named by params[0] (id) or params[0..1] (partner, token). */
+static int param_channel(struct rpc_ctx *ctx, const json_t *params, struct ch_hub *hub,
+                         struct ch_hub_channel_info *out)
+{
+    const json_t *p0 = json_array_get(params, 0);
+    int rc;
+    if (json_is_string(p0) && json_string_length(p0) == 66) {
+        struct hash32 id;
+        if (rpc_param_hash(ctx, params, 0, &id))
+            return -1;
+        rc = ch_hub_get_channel(hub, id.b, 0, out);
+    } else {
+        struct address partner, token;
+        if (rpc_param_address(ctx, params, 0, &partner) ||
+            rpc_param_address(ctx, params, 1, &token))
+            return -1;
+        rc = find_by_partner(hub, partner.b, token.b, out);
+    }
+    if (rc == ERR_NOTFOUND) {
+        rpc_fail(ctx, RPC_SERVER_ERROR, "channel not found");
+        return -1;
+    }
+    if (rc) {
+        hub_fail(ctx, rc, 0);
+        return -1;
+    }
+    return 0;
+}
+
+static json_t *channel_get(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 1, 2))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    struct ch_hub_channel_info i;
+    if (!hub || param_channel(ctx, params, hub, &i))
+        return NULL;
+    json_t *o = channel_json(ctx, &i);
+    return o ? o : oom(ctx);
+}
+
+static json_t *channel_transfer(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 3, 4))
+        return NULL;
+    struct address target, token;
+    u256 amount;
+    bool direct_only = false;
+    if (rpc_param_address(ctx, params, 0, &target) || rpc_param_address(ctx, params, 1, &token) ||
+        param_u256(ctx, params, 2, "amount", &amount))
+        return NULL;
+    if (rpc_param_present(params, 3) && rpc_param_bool(ctx, params, 3, &direct_only))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    struct ch_hub_channel_info cur;
+    int rc = find_by_partner(hub, target.b, token.b, &cur);
+    bool direct = rc == 0 && cur.state == CH_STATE_OPENED;
+    if (rc && rc != ERR_NOTFOUND)
+        return hub_fail(ctx, rc, 0);
+    uint8_t id[32];
+    if (direct) {
+        rc = ch_hub_transfer(hub, target.b, token.b, &amount, id);
+        if (rc)
+            return hub_fail(ctx, rc, rc == ERR_RANGE ? PHOTON_INSUFFICIENT_BALANCE : 0);
+    } else if (direct_only) {
+        return rpc_fail_data(ctx, RPC_SERVER_ERROR, json_pack("{s:i}", "code", PHOTON_NO_ROUTE),
+                             "no open channel with the target for that token");
+    } else {
+        /* mediated: over the hub's routes (a fresh secret; no fee cap) */
+        u256 fee_max;
+        memset(&fee_max, 0xff, sizeof fee_max);
+        rc = ch_hub_transfer_mediated(hub, target.b, token.b, &amount, &fee_max, 0, NULL, id);
+        if (rc)
+            return hub_fail(ctx, rc, rc == ERR_NOTFOUND ? PHOTON_NO_ROUTE
+                                     : rc == ERR_RANGE  ? PHOTON_INSUFFICIENT_BALANCE
+                                                        : 0);
+    }
+    json_t *o = json_pack("{s:o, s:b, s:o, s:o, s:o}", "id", hex32(id), "direct", direct,
+                          "target", addr_json(target.b), "token", addr_json(token.b), "amount",
+                          rpc_json_u256(&amount));
+    return o ? o : oom(ctx);
+}
+
+static const char *status_name(uint32_t s)
+{
+    static const char *const names[] = {"init", "canCancel", "cannotCancel",
+                                        "success", "canceled", "failed"};
+    return s < RPC_COUNT(names) ? names[s] : "unknown";
+}
+
+static json_t *channel_transfer_status(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 1, 1))
+        return NULL;
+    struct hash32 id;
+    if (rpc_param_hash(ctx, params, 0, &id))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    struct ch_store_transfer t;
+    int rc = ch_hub_get_transfer(hub, id.b, &t);
+    if (rc == ERR_NOTFOUND)
+        return rpc_fail(ctx, RPC_SERVER_ERROR, "transfer not found");
+    if (rc)
+        return hub_fail(ctx, rc, 0);
+    json_t *o = json_pack("{s:o, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o}", "id",
+                          hex32(t.id), "status", (int)t.status, "statusString",
+                          status_name(t.status), "token", addr_json(t.token), "initiator",
+                          addr_json(t.initiator), "target", addr_json(t.target), "channelId",
+                          hex32(t.channel_id), "amount", rpc_json_u256(&t.amount), "fee",
+                          rpc_json_u256(&t.fee), "direct", t.direct, "outgoing", t.outgoing,
+                          "block", rpc_json_quantity(t.block));
+    return o ? o : oom(ctx);
+}
+
+static bool is_closed(const struct ch_hub_channel_info *i, const void *arg)
+{
+    (void)arg;
+    return i->state == CH_STATE_CLOSED || i->state == CH_STATE_SETTLING ||
+           i->state == CH_STATE_SETTLED;
+}
+
+static bool is_settled(const struct ch_hub_channel_info *i, const void *arg)
+{
+    (void)arg;
+    return i->state == CH_STATE_SETTLED;
+}
+
+/* The test-only proof of channel_close: the shape of partnerBalanceProof. */
+static int param_proof(struct rpc_ctx *ctx, const json_t *params, struct ch_signed_bp *bp)
+{
+    const json_t *o = json_array_get(params, 1);
+    if (!json_is_object(o)) {
+        rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 1: an object like "
+                                          "partnerBalanceProof");
+        return -1;
+    }
+    memset(bp, 0, sizeof *bp);
+    const char *names[4] = {"locksroot", "additionalHash", "signature", NULL};
+    uint8_t *dst[3] = {bp->bp.locksroot, bp->additional_hash, bp->signature};
+    size_t len[3] = {32, 32, CH_SIG_LEN};
+    if (rpc_json_to_quantity(ctx, json_object_get(o, "nonce"), 1, "nonce", &bp->bp.nonce) ||
+        rpc_json_to_u256(ctx, json_object_get(o, "transferredAmount"), 1, "transferredAmount",
+                         &bp->bp.transferred_amount))
+        return -1;
+    for (int k = 0; k < 3; k++) {
+        const json_t *v = json_object_get(o, names[k]);
+        const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+        size_t n = 0;
+        if (!s || strncmp(s, "0x", 2) != 0 || hex_decode(s + 2, strlen(s) - 2, dst[k], len[k],
+                                                         &n) != 0 || n != len[k]) {
+            rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 1: %s: %zu bytes of hex",
+                     names[k], len[k]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static json_t *close_or_settle(const json_t *params, struct rpc_ctx *ctx, bool close)
+{
+    if (rpc_params_count(ctx, params, 1, close ? 2 : 1))
+        return NULL;
+    struct hash32 id;
+    if (rpc_param_hash(ctx, params, 0, &id))
+        return NULL;
+    struct ch_signed_bp bp;
+    bool with_bp = close && rpc_param_present(params, 1);
+    if (with_bp && !ctx->env->channel_test)
+        return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 1: closing with a given "
+                                                 "proof is for regtest tests only");
+    if (with_bp && param_proof(ctx, params, &bp))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    struct ch_hub_channel_info i;
+    int rc = ch_hub_get_channel(hub, id.b, 0, &i);
+    if (rc == ERR_NOTFOUND)
+        return rpc_fail(ctx, RPC_SERVER_ERROR, "channel not found");
+    if (rc)
+        return hub_fail(ctx, rc, 0);
+    struct hash32 tx;
+    memset(&tx, 0, sizeof tx);
+    bool sent = false;
+    if (!close && i.state == CH_STATE_SETTLED) {
+        /* settled already (by the partner or our watchdog) */
+    } else {
+        rc = close ? ch_chainclient_close(ctx->env->channel_client, id.b, with_bp ? &bp : NULL,
+                                          &tx)
+                   : ch_chainclient_settle(ctx->env->channel_client, id.b, &tx);
+        if (rc == ERR_CRYPTO)
+            return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 1: %s", err_msg());
+        if (rc)
+            return hub_fail(ctx, rc, 0);
+        sent = true;
+    }
+    if (wait_channel(ctx, id.b, NULL, NULL, close ? is_closed : is_settled, NULL,
+                     sent ? &tx : NULL, &i))
+        return NULL;
+    json_t *o = channel_json(ctx, &i);
+    if (o && sent && json_object_set_new(o, "txHash", rpc_json_hash(&tx))) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o ? o : oom(ctx);
+}
+
+static json_t *channel_close(const json_t *params, struct rpc_ctx *ctx)
+{
+    return close_or_settle(params, ctx, true);
+}
+
+static json_t *channel_settle(const json_t *params, struct rpc_ctx *ctx)
+{
+    return close_or_settle(params, ctx, false);
+}
+
+/* Withdraw and cooperative settle need the §3.8 request / response messages
+ * between the two hubs, which the hub does not exchange yet. */
+static json_t *not_yet(const json_t *params, struct rpc_ctx *ctx, const char *what)
+{
+    (void)params;
+    if (!hub_of(ctx))
+        return NULL;
+    return rpc_fail(ctx, RPC_SERVER_ERROR,
+                    "%s: not available yet (the hub does not exchange the WithdrawRequest / "
+                    "SettleRequest messages of photon.md 3.8 yet)",
+                    what);
+}
+
+static json_t *channel_withdraw(const json_t *params, struct rpc_ctx *ctx)
+{
+    return not_yet(params, ctx, "withdraw");
+}
+
+static json_t *channel_coop_settle(const json_t *params, struct rpc_ctx *ctx)
+{
+    return not_yet(params, ctx, "cooperative settle");
+}
+
+static json_t *channel_balance(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 0, 1))
+        return NULL;
+    struct address token;
+    bool has_token = rpc_param_present(params, 0);
+    if (has_token && rpc_param_address(ctx, params, 0, &token))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    struct address self;
+    ch_chainclient_address(ctx->env->channel_client, &self);
+    const struct chain_params *p = chainsvc_params(ctx->env->chain);
+    const uint8_t *tok = has_token ? token.b : p->smt_token.b;
+    u256 native, tb;
+    int rc = ch_chainclient_balances(ctx->env->chain, self.b, tok, &native, &tb);
+    if (rc)
+        return hub_fail(ctx, rc, 0);
+    json_t *o = json_pack("{s:o, s:o, s:o, s:o}", "address", rpc_json_address(&self), "balance",
+                          rpc_json_u256(&native), "token", addr_json(tok), "tokenBalance",
+                          rpc_json_u256(&tb));
+    return o ? o : oom(ctx);
+}
+
+/* ---- the table ---------------------------------------------------------------------- */
+
+static const struct rpc_param_doc peer_params[] = {
+    {"address", "address", false, "the partner hub's address"},
+    {"host", "string", false, "its IP address (a literal, IPv4 or IPv6)"},
+    {"port", "number", false, "its UDP port"},
+};
+static const struct rpc_param_doc open_params[] = {
+    {"partner", "address", false, "the partner hub's address"},
+    {"token", "address", false, "the token (the SMTToken address for native SMT)"},
+    {"deposit", "quantity", false, "our deposit, in the token's units"},
+    {"settleTimeout", "quantity", true, "blocks of the settle window (6..2,700,000; default 600)"},
+};
+static const struct rpc_param_doc deposit_params[] = {
+    {"partner", "address", false, "the partner of the open channel"},
+    {"token", "address", false, "its token"},
+    {"amount", "quantity", false, "what to add to our deposit"},
+};
+static const struct rpc_param_doc get_params[] = {
+    {"channel", "hash|address", false, "the channel id, or the partner's address"},
+    {"token", "address", true, "the token, with a partner address"},
+};
+static const struct rpc_param_doc transfer_params[] = {
+    {"target", "address", false, "who is paid"},
+    {"token", "address", false, "the token"},
+    {"amount", "quantity", false, "how much"},
+    {"directOnly", "bool", true, "true: refuse (3003) unless the target is a direct partner"},
+};
+static const struct rpc_param_doc id_params[] = {
+    {"id", "hash", false, "the transfer id (a direct transfer's, or a lock secret hash)"},
+};
+static const struct rpc_param_doc close_params[] = {
+    {"channelId", "hash", false, "the channel"},
+    {"proof", "object", true,
+     "REGTEST TESTS ONLY: a proof the partner signed for this channel life (the shape of "
+     "partnerBalanceProof) to close with instead of the latest"},
+};
+static const struct rpc_param_doc settle_params[] = {
+    {"channelId", "hash", false, "the channel"},
+};
+static const struct rpc_param_doc balance_params[] = {
+    {"token", "address", true, "a token; default the SMTToken"},
+};
+
+#define CHANNEL_RESULT                                                                        \
+    "the channel: {channelId, openBlock, partner, token, state (Photon's number), "           \
+    "stateString, settleTimeout, revealTimeout, deposit, partnerDeposit, balance, "            \
+    "partnerBalance, lockedAmount, partnerLockedAmount, ackedNonce, unacked, "                 \
+    "ourBalanceProof, partnerBalanceProof ({nonce, transferredAmount, locksroot, "             \
+    "additionalHash, signature}), closedBlock, settleBlock, settledBlock, closedByUs, "  \
+    "chainTransferredAmount, partnerChainTransferredAmount (each end's proof as the "         \
+    "contract holds it after a close; null: none)}"
+
+static const struct rpc_method channel_methods[] = {
+    {.name = "channel_address", .fn = channel_address, .flags = 0,
+     .summary = "The hub's address (the node key's) and its UDP endpoint.",
+     .result = "{address, host, port}"},
+    {.name = "channel_balance", .fn = channel_balance, .flags = 0,
+     .summary = "On-chain balances of the hub's account at the head: native SMT and one token.",
+     .params = balance_params, .nparams = RPC_COUNT(balance_params),
+     .result = "{address, balance (SMT wei), token, tokenBalance}"},
+    {.name = "channel_close", .fn = channel_close, .flags = RPC_WAITS,
+     .summary = "Closes the channel unilaterally (prepareSettle with the partner's latest "
+                "balance proof) and waits for ChannelClosed.",
+     .params = close_params, .nparams = RPC_COUNT(close_params),
+     .result = CHANNEL_RESULT " with txHash"},
+    {.name = "channel_cooperativeSettle", .fn = channel_coop_settle, .flags = 0,
+     .summary = "Cooperative settle with the partner (photon.md 3.8). Not available yet.",
+     .params = settle_params, .nparams = RPC_COUNT(settle_params),
+     .result = "-32000 until the hub exchanges SettleRequest / SettleResponse"},
+    {.name = "channel_deposit", .fn = channel_deposit, .flags = RPC_WAITS,
+     .summary = "Adds to our deposit in the open channel with partner for token (approve + "
+                "deposit, or SMTToken.buyAndTransfer) and waits for ChannelNewDeposit.",
+     .params = deposit_params, .nparams = RPC_COUNT(deposit_params),
+     .result = CHANNEL_RESULT " with txHash"},
+    {.name = "channel_get", .fn = channel_get, .flags = 0,
+     .summary = "One channel, by id or by partner and token (its latest life).",
+     .params = get_params, .nparams = RPC_COUNT(get_params), .result = CHANNEL_RESULT},
+    {.name = "channel_list", .fn = channel_list, .flags = 0,
+     .summary = "Every channel life the hub knows.", .result = "[channel] (see channel_get)"},
+    {.name = "channel_open", .fn = channel_open, .flags = RPC_WAITS,
+     .summary = "Opens a channel with partner for token with our deposit, from the hub's "
+                "account (approve + deposit; SMTToken.buyAndTransfer with the coin for SMT), "
+                "and waits for ChannelOpenedAndDeposit.",
+     .params = open_params, .nparams = RPC_COUNT(open_params),
+     .result = CHANNEL_RESULT " with txHash. Errors: -32000 (data.code 5026 for a bad "
+               "settleTimeout), a reverted transaction, a timeout"},
+    {.name = "channel_registerPeer", .fn = channel_register_peer, .flags = 0,
+     .summary = "Tells the hub where a partner hub listens (kept in memory until the node "
+                "stops).",
+     .params = peer_params, .nparams = RPC_COUNT(peer_params), .result = "true"},
+    {.name = "channel_settle", .fn = channel_settle, .flags = RPC_WAITS,
+     .summary = "Settles a closed channel once the settle and punish windows are over (the "
+                "watchdog also does it by itself) and waits for ChannelSettled.",
+     .params = settle_params, .nparams = RPC_COUNT(settle_params),
+     .result = CHANNEL_RESULT " (with txHash when this call sent it)"},
+    {.name = "channel_transfer", .fn = channel_transfer, .flags = 0,
+     .summary = "Pays target: a direct transfer when it is a partner with an open channel for "
+                "token (signed and stored before it leaves), else a mediated transfer over "
+                "the hub's routes.",
+     .params = transfer_params, .nparams = RPC_COUNT(transfer_params),
+     .result = "{id, direct, target, token, amount}. Errors: -32000 with data.code 1002 "
+               "(insufficient balance), 3003 (no route)"},
+    {.name = "channel_transferStatus", .fn = channel_transfer_status, .flags = 0,
+     .summary = "A transfer's stored record and status (Photon's: 0 init .. 3 success .. 5 "
+                "failed).",
+     .params = id_params, .nparams = RPC_COUNT(id_params),
+     .result = "{id, status, statusString, token, initiator, target, channelId, amount, fee, "
+               "direct, outgoing, block}"},
+    {.name = "channel_withdraw", .fn = channel_withdraw, .flags = 0,
+     .summary = "Withdraw from an open channel with the partner's consent (photon.md 3.8). Not "
+                "available yet.",
+     .params = settle_params, .nparams = RPC_COUNT(settle_params),
+     .result = "-32000 until the hub exchanges WithdrawRequest / WithdrawResponse"},
+};
+
+const struct rpc_namespace rpc_ns_channel = {"channel", channel_methods,
+                                             RPC_COUNT(channel_methods), false};
