@@ -27,6 +27,7 @@ struct mb_service {
     bool wake, stop;
     pthread_mutex_t step_lock;  /* one step at a time (thread or RPC) */
     struct mb_service_stats stats;
+    uint64_t retry_at;          /* after a failed send: no new report before this head */
 };
 
 uint64_t mb_service_epoch(struct mb_service *s)
@@ -119,8 +120,12 @@ static int send_batch(struct mb_service *s, struct mb_entry *e, size_t n, uint64
         rc = chainsvc_send_tx(s->chain, &t, &s->me, false, chainsvc_node_sign_tx, s->chain, &hash);
     bytes_free(&data);
     if (rc) {
-        log_warn("MeshBox: reporting %zu receipts of epoch %llu failed: %s", n,
-                 (unsigned long long)e[0].r.epoch, err_msg());
+        /* (an unfunded box, a full pool): wait some blocks rather than
+         * retrying, and logging, on every head */
+        log_warn("MeshBox: reporting %zu receipts of epoch %llu failed: %s (next try at block "
+                 "%llu)", n, (unsigned long long)e[0].r.epoch, err_msg(),
+                 (unsigned long long)(head + MB_RETRY_BLOCKS));
+        s->retry_at = head + MB_RETRY_BLOCKS;
         return rc;
     }
     for (size_t i = 0; i < n; i++) {
@@ -194,7 +199,8 @@ static int step_locked(struct mb_service *s, size_t *ntx, size_t *nrec)
     }
     /* (3) what is due, one tx per epoch */
     size_t sent_tx = 0, sent_rec = 0;
-    for (uint64_t ep = E >= 1 ? E - 1 : 0; rc == 0 && !in_flight && ep <= E; ep++) {
+    bool may_send = !in_flight && head >= s->retry_at;
+    for (uint64_t ep = E >= 1 ? E - 1 : 0; rc == 0 && may_send && ep <= E; ep++) {
         struct mb_entry batch[MB_REPORT_BATCH_MAX];
         size_t m = 0;
         for (size_t i = 0; i < n && m < MB_REPORT_BATCH_MAX; i++)
@@ -202,10 +208,10 @@ static int step_locked(struct mb_service *s, size_t *ntx, size_t *nrec)
                 batch[m++] = e[i];
         if (m == 0)
             continue;
-        if (send_batch(s, batch, m, head) == 0) {
-            sent_tx++;
-            sent_rec += m;
-        }
+        if (send_batch(s, batch, m, head) != 0)
+            break;
+        sent_tx++;
+        sent_rec += m;
     }
     free(e);
     if (ntx)

@@ -13,7 +13,9 @@
  * per epoch and at most MB_REPORT_BATCH_MAX receipts each, the older epoch
  * first. Reporting early is harmless (receipts are cumulative), and a box
  * must report before E+1 ends; a report in flight at a time keeps the
- * node's nonces simple and its gas bounded.
+ * node's nonces simple and its gas bounded. A report that cannot be sent
+ * (the box has no SMT for gas, the pool refuses it) is tried again
+ * MB_RETRY_BLOCKS later.
  *
  * The node key pays the gas: the box's address must hold SMT.
  *
@@ -37,6 +39,9 @@ struct mb_service;
 
 #define MB_SERVICE_TICK_MS 2000u
 #define MB_RESEND_BLOCKS 20u
+/* After a report could not be sent (no gas money, a full pool), the next
+ * try waits this many blocks. */
+#define MB_RETRY_BLOCKS 10u
 
 struct mb_service_stats {
     uint64_t reports_sent;          /* report transactions since start */
