@@ -573,6 +573,7 @@ static void free_hub(struct ch_hub *h)
         ch_channel_free(&h->ch[i]);
     free(h->ch);
     hub_med_free(h); /* issue 7: mediated */
+    hub_settle_free(h); /* issue 7: settle */
     ch_store_close(h->st); /* an open turn is dropped, as a crash would */
     pthread_cond_destroy(&h->done_cv);
     pthread_mutex_destroy(&h->mu);
@@ -651,7 +652,10 @@ int ch_hub_start(const struct ch_hub_config *cfg, struct ch_hub **out)
     tc.resend_ms = cfg->resend_ms;
     tc.window = cfg->window;
     tc.rate = cfg->rate;
-    tc.on_packet = hub_med_on_packet; /* issue 7: mediated (the rest to hub_on_packet) */
+    /* issue 7: settle: withdraw / settle messages in hub_settle.c, the rest to
+     * hub_med_on_packet (mediated), which hands the rest to hub_on_packet */
+    tc.on_packet = hub_settle_on_packet;
+    /* end issue 7: settle */
     tc.on_acked = hub_on_acked;
     tc.on_turn_end = on_turn_end;
     tc.ctx = h;

@@ -398,4 +398,87 @@ void ch_hub_tx_free(struct ch_hub_tx *tx);
 void ch_hub_txs_free(struct ch_hub_tx *txs, size_t n);
 /* ---- end chain side (hub_chain.c) ---- */
 
+/* ---- withdraw and cooperative settle (hub_settle.c) ---- */
+/* photon.md §3.8 (doc/channels.md "Withdraw and cooperative settle"). The
+ * REQUESTER (ch_hub_withdraw / ch_hub_coop_settle) signs a WithdrawRequest
+ * or SettleRequest carrying its contract signature, moves the channel to
+ * WITHDRAWING / COOP_SETTLING (no new transfers either way) and queues the
+ * request in the channel's outbox behind its earlier proofs, numbered our
+ * nonce + 1 (stored, resent until acknowledged, also after a restart), all
+ * in one turn. The PARTNER checks it (its signatures, this channel life, no
+ * locks either way, amount within the requester's balance, balances equal
+ * to its own view), moves to PARTNER_WITHDRAWING / PARTNER_COOP_SETTLING in
+ * a stored turn and only then answers with a Response carrying its own
+ * contract signature over the same message; from then on it never makes or
+ * accepts a transfer on this life (the requester may send the transaction
+ * at any time). A refusal is a Response with error_code != 0 whose contract
+ * signature covers zero amounts, which the contract never accepts. The
+ * requester keeps the partner's signature in memory (ch_hub_get_flow); the
+ * caller sends withDraw / cooperativeSettle (ch_hub_flow_calldata), and the
+ * ChannelWithdraw / ChannelCooperativeSettled event (hub_chain.c) starts the
+ * channel's new life or settles it on both hubs. */
+
+enum ch_flow_kind { CH_FLOW_WITHDRAW = 1, CH_FLOW_COOP_SETTLE = 2 };
+enum ch_flow_status {
+    CH_FLOW_PENDING = 1,        /* the request is out, no answer yet */
+    CH_FLOW_READY = 2,          /* both contract signatures: send the transaction */
+    CH_FLOW_REFUSED = 3,        /* the partner refused (error_code, error_msg) */
+    CH_FLOW_DONE = 4,           /* the channel life ended (the event arrived) */
+};
+
+/* Our request on a channel life and what came back. p1 is us. */
+struct ch_hub_flow {
+    int kind;                       /* enum ch_flow_kind */
+    int status;                     /* enum ch_flow_status */
+    uint8_t channel_id[32];
+    uint64_t open_block;
+    uint8_t token[20];
+    uint8_t p1[20], p2[20];
+    u256 p1_balance;
+    u256 p1_withdraw;               /* withdraw only */
+    u256 p2_balance;                /* cooperative settle only */
+    uint8_t p1_sig[CH_SIG_LEN];     /* our contract signature */
+    uint8_t p2_sig[CH_SIG_LEN];     /* the partner's (READY) */
+    int32_t error_code;             /* REFUSED: the partner's code (enum ch_code) */
+    char error_msg[256];            /* REFUSED: its reason, cut to fit */
+};
+
+/* Most requests of ours under way at once (one per channel life). */
+#define CH_HUB_FLOWS_MAX 4096
+
+/* Asks the partner of channel_id's latest life to co-sign our withdraw of
+ * amount, or (again) for its answer: when the channel is already
+ * WITHDRAWING for this amount, the request is queued again if it is no
+ * longer waiting for its ack (a lost response, a restart of either hub),
+ * else nothing happens. Returns once the turn is on disk.
+ * Returns: 0; ERR_NOTFOUND (no such channel); ERR_BADSTATE (not open, a
+ *          withdraw or cooperative settle under way, locks pending, or our
+ *          proofs still wait for their ack: retry after they are acked);
+ *          ERR_INVAL (amount 0, another amount under way); ERR_RANGE
+ *          (amount above our balance; CH_HUB_FLOWS_MAX requests under way);
+ *          ERR_IO (not stored: the hub failed); ERR_NOMEM.
+ *          The context names the channel.h code (CH_E_*) when it is one.
+ * Out: code (may be NULL): the CH_E_* code of a refusal, else CH_OK.
+ * Thread: any but the hub's. */
+int ch_hub_withdraw(struct ch_hub *h, const uint8_t channel_id[32], const u256 *amount,
+                    int *code);
+
+/* The same for a cooperative settle at both current balances. */
+int ch_hub_coop_settle(struct ch_hub *h, const uint8_t channel_id[32], int *code);
+
+/* Our request under way on channel_id (its latest life): its status and,
+ * when READY, both signatures. A request whose channel life has ended (the
+ * ChannelWithdraw or ChannelCooperativeSettled event was applied) is
+ * reported once as DONE and forgotten.
+ * Returns: 0; ERR_NOTFOUND (no request of ours); ERR_BADSTATE. Out: *out. */
+int ch_hub_get_flow(struct ch_hub *h, const uint8_t channel_id[32], struct ch_hub_flow *out);
+
+/* The call data of a READY flow: withDraw(token, p1, p2, p1_balance,
+ * p1_withdraw, p1_sig, p2_sig) or cooperativeSettle(token, p1, p1_balance,
+ * p2, p2_balance, p1_sig, p2_sig), to send to TokensNetwork.
+ * Returns: 0; ERR_BADSTATE (not READY); ERR_NOMEM. Out: out (appended).
+ * Thread: any (pure). */
+int ch_hub_flow_calldata(const struct ch_hub_flow *f, struct bytes *out);
+/* ---- end withdraw and cooperative settle (hub_settle.c) ---- */
+
 #endif

@@ -201,6 +201,47 @@ static int wd_sync(struct ch_wd_channel *wd, const struct ch_channel *ch)
     return 0;
 }
 
+/* Gives the watchdog view of e the partner's DisposedProofs for our locks on
+ * that channel life: the store's disposed records the partner signed
+ * (hub_mediated.c keeps them when it answers an AnnounceDisposed), the
+ * evidence punishObsoleteUnlock needs. A second copy of one is ignored by
+ * the watchdog, so feeding them again is harmless. */
+static void wd_add_evidence(struct wd_entry *e, const struct ch_store_state *s)
+{
+    for (size_t i = 0; i < s->n_disposed; i++) {
+        const struct ch_store_disposed *d = &s->disposed[i];
+        if (!d->by_partner || memcmp(d->channel_id, e->channel_id, 32) != 0 ||
+            d->open_block != e->wd.open_block)
+            continue;
+        struct ch_wd_evidence ev;
+        ch_lock_hash(&d->lock, ev.lockhash);
+        memcpy(ev.additional_hash, d->additional_hash, 32);
+        memcpy(ev.signature, d->sig, CH_SIG_LEN);
+        if (ch_wd_add_evidence(&e->wd, &ev) != 0)
+            log_warn("Channel hub: watchdog evidence: %s", err_msg());
+    }
+}
+
+/* The partner unlocked one of our locks on chain (ChannelUnlocked with us as
+ * the payer): before the watchdog judges it, give it every DisposedProof
+ * the store holds for the channel. Such events are rare (closed channels
+ * only), so the store is read then rather than mirrored in memory. */
+static int wd_load_evidence(struct ch_hub_chain *c, const struct ch_hub_event *e)
+{
+    struct wd_entry *w = wd_find(c, e->ev.channel_id);
+    if (!w || memcmp(e->ev.u.unlocked.payer, c->h->addr, 20) != 0)
+        return 0;
+    struct ch_store_state s;
+    memset(&s, 0, sizeof s);
+    int rc = ch_store_load(c->h->st, &s);
+    if (rc == 0)
+        wd_add_evidence(w, &s);
+    else /* the unlock is still applied; only a punish may be missed */
+        log_warn("Channel hub: reading the punish evidence: %s", err_msg());
+    ch_store_state_free(&s);
+    return rc == ERR_NOMEM ? rc : 0;
+}
+
 /* ---- new -------------------------------------------------------------------- */
 
 struct new_arg {
@@ -219,15 +260,18 @@ static int run_new(struct ch_hub *h, void *arg)
         return rc;
     a->last = s.watchdog_block;
     a->has = s.has_watchdog_block;
-    ch_store_state_free(&s);
     for (size_t i = 0; rc == 0 && i < h->nch; i++) {
         const struct ch_channel *ch = &h->ch[i];
         if (hub_find_channel(h, ch->channel_id, 0) != ch)
             continue; /* an older life */
         rc = wd_reset(a->c, ch);
-        if (rc == 0)
-            rc = wd_sync(&wd_find(a->c, ch->channel_id)->wd, ch);
+        struct wd_entry *w = rc == 0 ? wd_find(a->c, ch->channel_id) : NULL;
+        if (w)
+            rc = wd_sync(&w->wd, ch);
+        if (w && rc == 0)
+            wd_add_evidence(w, &s);
     }
+    ch_store_state_free(&s);
     if (a->has && a->last > h->cfg.block)
         h->cfg.block = a->last;
     return rc;
@@ -476,7 +520,9 @@ static int run_apply(struct ch_hub *h, void *arg)
             for (size_t k = 0; rc == 0 && k < c->nwd; k++)
                 rc = decide(c, &c->wd[k], e, 0, &a->txs);
         } else if (e->ev.kind >= CH_EV_OPENED && e->ev.kind <= CH_EV_WITHDRAW) {
-            struct wd_entry *w = wd_find(c, e->ev.channel_id);
+            if (e->ev.kind == CH_EV_UNLOCKED)
+                rc = wd_load_evidence(c, e);
+            struct wd_entry *w = rc == 0 ? wd_find(c, e->ev.channel_id) : NULL;
             if (w)
                 rc = decide(c, w, e, 0, &a->txs);
         }

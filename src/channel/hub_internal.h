@@ -55,6 +55,10 @@ struct ch_hub {
     struct ch_med_graph graph;      /* the route table */
     struct ch_fee_policy fees;      /* what we charge as a mediator */
     /* end issue 7: mediated */
+    /* issue 7: settle (hub_settle.c) */
+    struct ch_hub_flow *flows;      /* our withdraw / cooperative settle requests */
+    size_t nflows, cap_flows;
+    /* end issue 7: settle */
 };
 
 /* hub.c: opens the turn if it is not open yet. Returns 0 or the store's
@@ -96,5 +100,15 @@ void hub_med_on_packet(void *ctx, const struct ch_msg *m, const uint8_t *pkt, si
                        const struct sockaddr *from, socklen_t fromlen,
                        uint8_t ack[CH_TRANSPORT_ACK_MAX], size_t *ack_len);
 /* end issue 7: mediated */
+
+/* issue 7: settle (hub_settle.c) */
+/* Frees the flows (free_hub). */
+void hub_settle_free(struct ch_hub *h);
+/* The transport's packet callback: WithdrawRequest / WithdrawResponse /
+ * SettleRequest / SettleResponse here, the rest to hub_med_on_packet. */
+void hub_settle_on_packet(void *ctx, const struct ch_msg *m, const uint8_t *pkt, size_t len,
+                          const struct sockaddr *from, socklen_t fromlen,
+                          uint8_t ack[CH_TRANSPORT_ACK_MAX], size_t *ack_len);
+/* end issue 7: settle */
 
 #endif

@@ -49,3 +49,9 @@ libspectrum_channel_a_SOURCES += \
 	src/channel/mediated.c src/channel/mediated.h \
 	src/channel/hub_mediated.c
 # end issue 7: mediated
+# issue 7: settle
+# Withdraw and cooperative settle (photon.md §3.8): the request / response
+# exchange between two hubs and the contract call it yields (hub_settle).
+libspectrum_channel_a_SOURCES += \
+	src/channel/hub_settle.c
+# end issue 7: settle

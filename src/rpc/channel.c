@@ -12,12 +12,20 @@
  * contract's event to reach the hub (at most CHANNEL_WAIT_S seconds), so
  * their answer shows the channel as the chain left it.
  *
+ * Mediated payments (photon.md §3.7, §6) need two things the hub is told
+ * over RPC: the route table it searches (channel_addRoute: edges with the
+ * fee their first node charges) and, on a mediator, its own fee policy
+ * (channel_setFeePolicy); channel_transfer then goes mediated when the
+ * target is no partner, and channel_transferStatus follows it by its lock
+ * secret hash on every hub of the path.
+ *
  * Amounts are hex quantities in both directions, as eth_getBalance's.
  * Errors: -32602 for bad params; -32000 with geth-style messages, and where
  * Photon has a code for the refusal, data = {"code": <Photon's code>}
  * (1002 insufficient balance, 1011 invalid nonce, 3003 no route, 5026
  * invalid settle timeout).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,47 +439,142 @@ static json_t *channel_get(const json_t *params, struct rpc_ctx *ctx)
     return o ? o : oom(ctx);
 }
 
+/* 32 bytes of hex ("0x" + 64 digits) in a field of params[idx]. */
+static int json_to_b32(struct rpc_ctx *ctx, const json_t *v, size_t idx, const char *what,
+                       uint8_t out[32])
+{
+    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    if (!s || json_string_length(v) != 66 || strncmp(s, "0x", 2) != 0 ||
+        hex_decode_exact(s + 2, 64, out, 32) != 0) {
+        rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument %zu: %s: 32 bytes of hex", idx, what);
+        return -1;
+    }
+    return 0;
+}
+
+/* The options of channel_transfer (params[3]): `true`/`false` (directOnly,
+ * as before), or {directOnly?, feeMax?, expiration?, secret?}. */
+struct transfer_opts {
+    bool direct_only;
+    u256 fee_max;                   /* all ones: no cap */
+    uint64_t expiration;            /* 0: the hub's */
+    bool has_secret;
+    uint8_t secret[32];
+};
+
+static int param_transfer_opts(struct rpc_ctx *ctx, const json_t *params,
+                               struct transfer_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    memset(&o->fee_max, 0xff, sizeof o->fee_max);
+    if (!rpc_param_present(params, 3))
+        return 0;
+    const json_t *v = json_array_get(params, 3);
+    if (json_is_boolean(v))
+        return rpc_param_bool(ctx, params, 3, &o->direct_only);
+    if (!json_is_object(v)) {
+        rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 3: directOnly (bool) or an object "
+                                          "{directOnly, feeMax, expiration, secret}");
+        return -1;
+    }
+    const char *key;
+    const json_t *f;
+    json_object_foreach((json_t *)v, key, f) {
+        if (strcmp(key, "directOnly") && strcmp(key, "feeMax") && strcmp(key, "expiration") &&
+            strcmp(key, "secret")) {
+            rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 3: unknown field %.40s", key);
+            return -1;
+        }
+    }
+    if ((f = json_object_get(v, "directOnly")) && !json_is_null(f)) {
+        if (!json_is_boolean(f)) {
+            rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 3: directOnly: a bool");
+            return -1;
+        }
+        o->direct_only = json_is_true(f);
+    }
+    if ((f = json_object_get(v, "feeMax")) && !json_is_null(f) &&
+        rpc_json_to_u256(ctx, f, 3, "feeMax", &o->fee_max))
+        return -1;
+    if ((f = json_object_get(v, "expiration")) && !json_is_null(f) &&
+        rpc_json_to_quantity(ctx, f, 3, "expiration", &o->expiration))
+        return -1;
+    if ((f = json_object_get(v, "secret")) && !json_is_null(f)) {
+        static const uint8_t zero[32];
+        if (json_to_b32(ctx, f, 3, "secret", o->secret))
+            return -1;
+        if (memcmp(o->secret, zero, 32) == 0) {
+            rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 3: secret: not all zero");
+            return -1;
+        }
+        o->has_secret = true;
+    }
+    return 0;
+}
+
+/* Photon's code for a refusal of ch_hub_transfer_mediated: 3003 no route,
+ * 1002 too little to lock (a fee above feeMax has none). */
+static int mediated_code(int rc)
+{
+    if (rc == ERR_NOTFOUND)
+        return PHOTON_NO_ROUTE;
+    if (rc == ERR_RANGE && !strstr(err_msg(), "fee_max"))
+        return PHOTON_INSUFFICIENT_BALANCE;
+    return 0;
+}
+
 static json_t *channel_transfer(const json_t *params, struct rpc_ctx *ctx)
 {
     if (rpc_params_count(ctx, params, 3, 4))
         return NULL;
     struct address target, token;
     u256 amount;
-    bool direct_only = false;
+    struct transfer_opts opt;
     if (rpc_param_address(ctx, params, 0, &target) || rpc_param_address(ctx, params, 1, &token) ||
-        param_u256(ctx, params, 2, "amount", &amount))
-        return NULL;
-    if (rpc_param_present(params, 3) && rpc_param_bool(ctx, params, 3, &direct_only))
+        param_u256(ctx, params, 2, "amount", &amount) || param_transfer_opts(ctx, params, &opt))
         return NULL;
     struct ch_hub *hub = hub_of(ctx);
     if (!hub)
         return NULL;
     struct ch_hub_channel_info cur;
     int rc = find_by_partner(hub, target.b, token.b, &cur);
-    bool direct = rc == 0 && cur.state == CH_STATE_OPENED;
+    /* a caller's secret asks for a hashlock: mediated even to a partner */
+    bool direct = rc == 0 && cur.state == CH_STATE_OPENED && !opt.has_secret;
     if (rc && rc != ERR_NOTFOUND)
         return hub_fail(ctx, rc, 0);
     uint8_t id[32];
+    struct ch_store_transfer rec;
+    memset(&rec, 0, sizeof rec);
     if (direct) {
         rc = ch_hub_transfer(hub, target.b, token.b, &amount, id);
         if (rc)
             return hub_fail(ctx, rc, rc == ERR_RANGE ? PHOTON_INSUFFICIENT_BALANCE : 0);
-    } else if (direct_only) {
+    } else if (opt.direct_only) {
         return rpc_fail_data(ctx, RPC_SERVER_ERROR, json_pack("{s:i}", "code", PHOTON_NO_ROUTE),
                              "no open channel with the target for that token");
     } else {
-        /* mediated: over the hub's routes (a fresh secret; no fee cap) */
-        u256 fee_max;
-        memset(&fee_max, 0xff, sizeof fee_max);
-        rc = ch_hub_transfer_mediated(hub, target.b, token.b, &amount, &fee_max, 0, NULL, id);
+        /* mediated over the hub's routes; the secret is the caller's or fresh */
+        rc = ch_hub_transfer_mediated(hub, target.b, token.b, &amount, &opt.fee_max,
+                                      opt.expiration, opt.has_secret ? opt.secret : NULL, id);
+        memset(opt.secret, 0, sizeof opt.secret);
+        if (rc == ERR_INVAL)
+            return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid params: %s", err_msg());
         if (rc)
-            return hub_fail(ctx, rc, rc == ERR_NOTFOUND ? PHOTON_NO_ROUTE
-                                     : rc == ERR_RANGE  ? PHOTON_INSUFFICIENT_BALANCE
-                                                        : 0);
+            return hub_fail(ctx, rc, mediated_code(rc));
+        /* what the route costs and when the first lock expires */
+        if (ch_hub_get_transfer(hub, id, &rec) != 0)
+            memset(&rec, 0, sizeof rec);
     }
     json_t *o = json_pack("{s:o, s:b, s:o, s:o, s:o}", "id", hex32(id), "direct", direct,
                           "target", addr_json(target.b), "token", addr_json(token.b), "amount",
                           rpc_json_u256(&amount));
+    if (o && !direct &&
+        (json_object_set_new(o, "lockSecretHash", hex32(id)) ||
+         json_object_set_new(o, "fee", rpc_json_u256(&rec.fee)) ||
+         json_object_set_new(o, "expiration", rpc_json_quantity(rec.expiration)))) {
+        json_decref(o);
+        o = NULL;
+    }
     return o ? o : oom(ctx);
 }
 
@@ -505,6 +608,19 @@ static json_t *channel_transfer_status(const json_t *params, struct rpc_ctx *ctx
                           hex32(t.channel_id), "amount", rpc_json_u256(&t.amount), "fee",
                           rpc_json_u256(&t.fee), "direct", t.direct, "outgoing", t.outgoing,
                           "block", rpc_json_quantity(t.block));
+    /* a mediated transfer: its lock's expiration, and while it is under way
+     * here, this hub's role and stage (null once it ended) */
+    struct ch_med_transfer m;
+    bool live = !t.direct && ch_hub_get_mediated(hub, id.b, &m) == 0;
+    if (o && !t.direct &&
+        (json_object_set_new(o, "expiration", rpc_json_quantity(t.expiration)) ||
+         json_object_set_new(o, "role", live ? json_string(ch_med_role_name(m.role))
+                                             : json_null()) ||
+         json_object_set_new(o, "stage", live ? json_string(ch_med_stage_name(m.stage))
+                                              : json_null()))) {
+        json_decref(o);
+        o = NULL;
+    }
     return o ? o : oom(ctx);
 }
 
@@ -611,28 +727,122 @@ static json_t *channel_settle(const json_t *params, struct rpc_ctx *ctx)
     return close_or_settle(params, ctx, false);
 }
 
-/* Withdraw and cooperative settle need the §3.8 request / response messages
- * between the two hubs, which the hub does not exchange yet. */
-static json_t *not_yet(const json_t *params, struct rpc_ctx *ctx, const char *what)
+/* issue 7: settle — withdraw and cooperative settle (photon.md 3.8, hub.h):
+ * our request to the partner, its answer, then the transaction from our
+ * account and the wait for its event. The hub refuses a request while our
+ * proofs wait for their ack (the partner must have seen them), so the
+ * handler waits for them first; a request left unanswered is asked again
+ * every FLOW_RETRY_MS (the hub does so only when it no longer waits for the
+ * request's ack: a lost answer, a restart of either hub). */
+#define FLOW_RETRY_MS 3000
+
+static const struct rpc_param_doc withdraw_params[] = {
+    {"channelId", "hash", false, "the open channel"},
+    {"amount", "quantity", false, "what to take out of our balance (0 < amount <= balance)"},
+};
+
+static bool life_moved(const struct ch_hub_channel_info *i, const void *arg)
 {
-    (void)params;
-    if (!hub_of(ctx))
+    return i->open_block > *(const uint64_t *)arg || i->state == CH_STATE_SETTLED ||
+           i->state == CH_STATE_CLOSED;
+}
+
+static json_t *flow_call(const json_t *params, struct rpc_ctx *ctx, int kind)
+{
+    bool wd = kind == CH_FLOW_WITHDRAW;
+    if (rpc_params_count(ctx, params, wd ? 2 : 1, wd ? 2 : 1))
         return NULL;
-    return rpc_fail(ctx, RPC_SERVER_ERROR,
-                    "%s: not available yet (the hub does not exchange the WithdrawRequest / "
-                    "SettleRequest messages of photon.md 3.8 yet)",
-                    what);
+    struct hash32 id;
+    u256 amount = u256_from_u64(0);
+    if (rpc_param_hash(ctx, params, 0, &id) ||
+        (wd && param_u256(ctx, params, 1, "amount", &amount)))
+        return NULL;
+    if (wd && u256_is_zero(&amount))
+        return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 1: the amount must be above 0");
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    struct ch_hub_channel_info i;
+    int rc = ch_hub_get_channel(hub, id.b, 0, &i);
+    if (rc == ERR_NOTFOUND)
+        return rpc_fail(ctx, RPC_SERVER_ERROR, "channel not found");
+    if (rc)
+        return hub_fail(ctx, rc, 0);
+    uint64_t ob = i.open_block;
+    time_t end = time(NULL) + CHANNEL_WAIT_S;
+    /* our transfers first: the partner compares balances with its view */
+    while (i.unacked && time(NULL) < end && !*ctx->cancelled) {
+        sleep_ms(50);
+        if ((rc = ch_hub_get_channel(hub, id.b, 0, &i)) != 0)
+            return hub_fail(ctx, rc, 0);
+    }
+    int code = CH_OK;
+    rc = wd ? ch_hub_withdraw(hub, id.b, &amount, &code) : ch_hub_coop_settle(hub, id.b, &code);
+    if (rc)
+        return hub_fail(ctx, rc, code);
+    struct ch_hub_flow f;
+    long since = 0;
+    for (;;) {
+        rc = ch_hub_get_flow(hub, id.b, &f);
+        if (rc)
+            return hub_fail(ctx, rc, 0);
+        if (f.status != CH_FLOW_PENDING)
+            break;
+        if (*ctx->cancelled || time(NULL) >= end)
+            return rpc_fail(ctx, RPC_SERVER_ERROR,
+                            "timed out waiting for the partner's answer (is it reachable? "
+                            "the request stays under way: call again to go on)");
+        sleep_ms(100);
+        since += 100;
+        if (since >= FLOW_RETRY_MS) {
+            since = 0;
+            rc = wd ? ch_hub_withdraw(hub, id.b, &amount, &code)
+                    : ch_hub_coop_settle(hub, id.b, &code);
+            if (rc)
+                return hub_fail(ctx, rc, code);
+        }
+    }
+    if (f.status == CH_FLOW_REFUSED)
+        return rpc_fail_data(ctx, RPC_SERVER_ERROR, json_pack("{s:i}", "code", (int)f.error_code),
+                             "the partner refused the %s: %s",
+                             wd ? "withdraw" : "cooperative settle", f.error_msg);
+    struct hash32 tx;
+    memset(&tx, 0, sizeof tx);
+    bool sent = false;
+    if (f.status == CH_FLOW_READY) {
+        const struct chain_params *p = chainsvc_params(ctx->env->chain);
+        struct bytes d = BYTES_INIT;
+        rc = ch_hub_flow_calldata(&f, &d);
+        if (rc == 0)
+            rc = ch_chainclient_send(ctx->env->channel_client, p->tokens_network.b, NULL, d.data,
+                                     d.len, &tx);
+        bytes_free(&d);
+        if (rc)
+            return hub_fail(ctx, rc, 0);
+        sent = true;
+    }
+    /* DONE: the event arrived already (the partner may send the call too) */
+    if (wait_channel(ctx, id.b, NULL, NULL, wd ? life_moved : is_settled, &ob, sent ? &tx : NULL,
+                     &i))
+        return NULL;
+    json_t *o = channel_json(ctx, &i);
+    if (o && sent && json_object_set_new(o, "txHash", rpc_json_hash(&tx))) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o ? o : oom(ctx);
 }
 
 static json_t *channel_withdraw(const json_t *params, struct rpc_ctx *ctx)
 {
-    return not_yet(params, ctx, "withdraw");
+    return flow_call(params, ctx, CH_FLOW_WITHDRAW);
 }
 
 static json_t *channel_coop_settle(const json_t *params, struct rpc_ctx *ctx)
 {
-    return not_yet(params, ctx, "cooperative settle");
+    return flow_call(params, ctx, CH_FLOW_COOP_SETTLE);
 }
+/* end issue 7: settle */
 
 static json_t *channel_balance(const json_t *params, struct rpc_ctx *ctx)
 {
@@ -657,6 +867,185 @@ static json_t *channel_balance(const json_t *params, struct rpc_ctx *ctx)
                           rpc_json_u256(&native), "token", addr_json(tok), "tokenBalance",
                           rpc_json_u256(&tb));
     return o ? o : oom(ctx);
+}
+
+/* ---- fees and routes (photon.md §6) ----------------------------------------------- */
+
+/* Most entries of each map of channel_setFeePolicy. */
+#define FEE_MAP_MAX 1024
+
+/* A fee setting {feeConstant (quantity), feePercent (integer; <= 0: no
+ * proportional part)}: fee = amount / feePercent + feeConstant. A missing
+ * field keeps what *out holds. */
+static int json_to_fee(struct rpc_ctx *ctx, const json_t *v, size_t idx, const char *what,
+                       struct ch_fee_setting *out)
+{
+    if (!json_is_object(v)) {
+        rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument %zu: %s: an object {feeConstant, "
+                                          "feePercent}", idx, what);
+        return -1;
+    }
+    const json_t *c = json_object_get(v, "feeConstant");
+    const json_t *p = json_object_get(v, "feePercent");
+    if (c && rpc_json_to_u256(ctx, c, idx, "feeConstant", &out->fee_constant))
+        return -1;
+    if (p) {
+        uint64_t q;
+        if (json_is_integer(p)) {
+            out->fee_percent = json_integer_value(p);
+        } else if (rpc_json_to_quantity(ctx, p, idx, "feePercent", &q) == 0 && q <= INT64_MAX) {
+            out->fee_percent = (int64_t)q;
+        } else {
+            rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument %zu: %s: feePercent: an "
+                                              "integer", idx, what);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static json_t *fee_json(const struct ch_fee_setting *f)
+{
+    return json_pack("{s:o, s:I}", "feeConstant", rpc_json_u256(&f->fee_constant), "feePercent",
+                     (json_int_t)f->fee_percent);
+}
+
+static json_t *policy_json(const struct ch_fee_policy *p)
+{
+    json_t *tok = json_object(), *chan = json_object();
+    for (size_t i = 0; tok && i < p->n_tokens; i++) {
+        char k[43];
+        snprintf(k, 3, "0x");
+        for (int b = 0; b < 20; b++)
+            snprintf(k + 2 + 2 * b, 3, "%02x", p->tokens[i].token[b]);
+        if (json_object_set_new(tok, k, fee_json(&p->tokens[i].fee))) {
+            json_decref(tok);
+            tok = NULL;
+        }
+    }
+    for (size_t i = 0; chan && i < p->n_channels; i++) {
+        char k[67];
+        snprintf(k, 3, "0x");
+        for (int b = 0; b < 32; b++)
+            snprintf(k + 2 + 2 * b, 3, "%02x", p->channels[i].channel_id[b]);
+        if (json_object_set_new(chan, k, fee_json(&p->channels[i].fee))) {
+            json_decref(chan);
+            chan = NULL;
+        }
+    }
+    if (!tok || !chan) {
+        json_decref(tok);
+        json_decref(chan);
+        return NULL;
+    }
+    return json_pack("{s:o, s:o, s:o}", "accountFee", fee_json(&p->account), "tokenFeeMap", tok,
+                     "channelFeeMap", chan);
+}
+
+/* One map of the policy object: keys are addresses (tokens) or channel ids. */
+static int policy_map(struct rpc_ctx *ctx, const json_t *obj, const char *name, bool channels,
+                      struct ch_fee_policy *p)
+{
+    const json_t *m = json_object_get(obj, name);
+    if (!m || json_is_null(m))
+        return 0;
+    if (!json_is_object(m) || json_object_size(m) > FEE_MAP_MAX) {
+        rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 0: %s: an object of at most %d "
+                                          "entries", name, FEE_MAP_MAX);
+        return -1;
+    }
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)m, key, v) {
+        struct ch_fee_setting f;
+        f = p->account; /* a missing field: the account's */
+        uint8_t id[32];
+        size_t klen = strlen(key), want = channels ? 32 : 20;
+        if (klen != 2 + 2 * want || strncmp(key, "0x", 2) != 0 ||
+            hex_decode_exact(key + 2, klen - 2, id, want) != 0) {
+            rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 0: %s: key %.70s is not %s",
+                     name, key, channels ? "a channel id" : "a token address");
+            return -1;
+        }
+        if (json_to_fee(ctx, v, 0, name, &f))
+            return -1;
+        int rc = channels ? ch_fee_policy_set_channel(p, id, &f)
+                          : ch_fee_policy_set_token(p, id, &f);
+        if (rc) {
+            hub_fail(ctx, rc, 0);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static json_t *channel_set_fee_policy(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 1, 1))
+        return NULL;
+    const json_t *obj = json_array_get(params, 0);
+    if (!json_is_object(obj))
+        return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 0: an object {accountFee, "
+                                                 "tokenFeeMap, channelFeeMap}");
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        if (strcmp(key, "accountFee") && strcmp(key, "tokenFeeMap") &&
+            strcmp(key, "channelFeeMap"))
+            return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 0: unknown field %.40s",
+                            key);
+    }
+    struct ch_fee_policy p;
+    ch_fee_policy_init(&p);
+    json_t *out = NULL;
+    const json_t *acc = json_object_get(obj, "accountFee");
+    if ((acc && !json_is_null(acc) && json_to_fee(ctx, acc, 0, "accountFee", &p.account)) ||
+        policy_map(ctx, obj, "tokenFeeMap", false, &p) ||
+        policy_map(ctx, obj, "channelFeeMap", true, &p))
+        goto done;
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        goto done;
+    int rc = ch_hub_set_fee_policy(hub, &p);
+    if (rc) {
+        hub_fail(ctx, rc, 0);
+        goto done;
+    }
+    out = policy_json(&p);
+    if (!out)
+        oom(ctx);
+done:
+    ch_fee_policy_free(&p);
+    return out;
+}
+
+static json_t *channel_add_route(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 3, 4))
+        return NULL;
+    struct address token, from, to;
+    struct ch_med_edge e;
+    memset(&e, 0, sizeof e);
+    e.fee.fee_percent = CH_FEE_DEFAULT_PERCENT; /* Photon's default account setting */
+    if (rpc_param_address(ctx, params, 0, &token) || rpc_param_address(ctx, params, 1, &from) ||
+        rpc_param_address(ctx, params, 2, &to))
+        return NULL;
+    if (rpc_param_present(params, 3) &&
+        json_to_fee(ctx, json_array_get(params, 3), 3, "feeSetting", &e.fee))
+        return NULL;
+    if (memcmp(from.b, to.b, 20) == 0)
+        return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 2: an edge from a node to "
+                                                 "itself");
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    memcpy(e.token, token.b, 20);
+    memcpy(e.from, from.b, 20);
+    memcpy(e.to, to.b, 20);
+    int rc = ch_hub_add_route(hub, &e);
+    if (rc)
+        return hub_fail(ctx, rc, 0);
+    return json_true();
 }
 
 /* ---- the table ---------------------------------------------------------------------- */
@@ -685,7 +1074,27 @@ static const struct rpc_param_doc transfer_params[] = {
     {"target", "address", false, "who is paid"},
     {"token", "address", false, "the token"},
     {"amount", "quantity", false, "how much"},
-    {"directOnly", "bool", true, "true: refuse (3003) unless the target is a direct partner"},
+    {"options", "bool|object", true,
+     "true: refuse (3003) unless the target is a direct partner; or {directOnly?, feeMax? "
+     "(quantity: most fee a mediated route may cost; default no cap), expiration? (block "
+     "number the first lock expires at, when earlier than the hub's now + settle_timeout - "
+     "reveal_timeout), secret? (32 bytes: the lock's secret, mediated even to a partner; "
+     "default a fresh random one)}"},
+};
+static const struct rpc_param_doc fee_policy_params[] = {
+    {"policy", "object", false,
+     "{accountFee?, tokenFeeMap? {token: setting}, channelFeeMap? {channelId: setting}}, a "
+     "setting being {feeConstant (quantity), feePercent (integer, <= 0: none)}: fee = amount / "
+     "feePercent + feeConstant; channel > token > account; accountFee defaults to {0x0, "
+     "10000} (0.01 %), a field missing from an entry is the account's"},
+};
+static const struct rpc_param_doc route_params[] = {
+    {"token", "address", false, "the token"},
+    {"from", "address", false, "the hub that forwards"},
+    {"to", "address", false, "its partner it forwards to (over their channel for token)"},
+    {"feeSetting", "object", true,
+     "what `from` charges to forward over that edge: {feeConstant, feePercent} (default "
+     "{0x0, 10000})"},
 };
 static const struct rpc_param_doc id_params[] = {
     {"id", "hash", false, "the transfer id (a direct transfer's, or a lock secret hash)"},
@@ -716,6 +1125,11 @@ static const struct rpc_method channel_methods[] = {
     {.name = "channel_address", .fn = channel_address, .flags = 0,
      .summary = "The hub's address (the node key's) and its UDP endpoint.",
      .result = "{address, host, port}"},
+    {.name = "channel_addRoute", .fn = channel_add_route, .flags = 0,
+     .summary = "Adds (or updates the fee of) a directed edge of the hub's route table: from "
+                "has a channel for token with to and charges feeSetting to forward over it "
+                "(memory only: add routes again after a restart).",
+     .params = route_params, .nparams = RPC_COUNT(route_params), .result = "true"},
     {.name = "channel_balance", .fn = channel_balance, .flags = 0,
      .summary = "On-chain balances of the hub's account at the head: native SMT and one token.",
      .params = balance_params, .nparams = RPC_COUNT(balance_params),
@@ -725,10 +1139,14 @@ static const struct rpc_method channel_methods[] = {
                 "balance proof) and waits for ChannelClosed.",
      .params = close_params, .nparams = RPC_COUNT(close_params),
      .result = CHANNEL_RESULT " with txHash"},
-    {.name = "channel_cooperativeSettle", .fn = channel_coop_settle, .flags = 0,
-     .summary = "Cooperative settle with the partner (photon.md 3.8). Not available yet.",
+    {.name = "channel_cooperativeSettle", .fn = channel_coop_settle, .flags = RPC_WAITS,
+     .summary = "Settles an open channel at both current balances with the partner's consent "
+                "(photon.md 3.8: SettleRequest / SettleResponse, then cooperativeSettle from "
+                "our account) and waits for ChannelCooperativeSettled. No locks either way.",
      .params = settle_params, .nparams = RPC_COUNT(settle_params),
-     .result = "-32000 until the hub exchanges SettleRequest / SettleResponse"},
+     .result = CHANNEL_RESULT " (settled) with txHash. Errors: -32000, data.code the "
+               "partner's or our refusal (5025 locks pending, 5115 balances differ), a "
+               "timeout (the request stays under way: call again)"},
     {.name = "channel_deposit", .fn = channel_deposit, .flags = RPC_WAITS,
      .summary = "Adds to our deposit in the open channel with partner for token (approve + "
                 "deposit, or SMTToken.buyAndTransfer) and waits for ChannelNewDeposit.",
@@ -750,6 +1168,11 @@ static const struct rpc_method channel_methods[] = {
      .summary = "Tells the hub where a partner hub listens (kept in memory until the node "
                 "stops).",
      .params = peer_params, .nparams = RPC_COUNT(peer_params), .result = "true"},
+    {.name = "channel_setFeePolicy", .fn = channel_set_fee_policy, .flags = 0,
+     .summary = "Replaces what the hub charges as a mediator (photon.md 6: account, token and "
+                "channel settings; the most specific wins) and stores it.",
+     .params = fee_policy_params, .nparams = RPC_COUNT(fee_policy_params),
+     .result = "the policy as stored: {accountFee, tokenFeeMap, channelFeeMap}"},
     {.name = "channel_settle", .fn = channel_settle, .flags = RPC_WAITS,
      .summary = "Settles a closed channel once the settle and punish windows are over (the "
                 "watchdog also does it by itself) and waits for ChannelSettled.",
@@ -760,19 +1183,28 @@ static const struct rpc_method channel_methods[] = {
                 "token (signed and stored before it leaves), else a mediated transfer over "
                 "the hub's routes.",
      .params = transfer_params, .nparams = RPC_COUNT(transfer_params),
-     .result = "{id, direct, target, token, amount}. Errors: -32000 with data.code 1002 "
-               "(insufficient balance), 3003 (no route)"},
+     .result = "{id, direct, target, token, amount}, and for a mediated transfer "
+               "lockSecretHash (= id), fee (what the route costs) and expiration (of the first "
+               "lock). Errors: -32000 with data.code 1002 (insufficient balance), 3003 (no "
+               "route); -32000 '... above fee_max' (every route costs more than feeMax)"},
     {.name = "channel_transferStatus", .fn = channel_transfer_status, .flags = 0,
      .summary = "A transfer's stored record and status (Photon's: 0 init .. 3 success .. 5 "
-                "failed).",
+                "failed), by its id (a mediated transfer's is its lock secret hash).",
      .params = id_params, .nparams = RPC_COUNT(id_params),
      .result = "{id, status, statusString, token, initiator, target, channelId, amount, fee, "
-               "direct, outgoing, block}"},
-    {.name = "channel_withdraw", .fn = channel_withdraw, .flags = 0,
-     .summary = "Withdraw from an open channel with the partner's consent (photon.md 3.8). Not "
-                "available yet.",
-     .params = settle_params, .nparams = RPC_COUNT(settle_params),
-     .result = "-32000 until the hub exchanges WithdrawRequest / WithdrawResponse"},
+               "direct, outgoing, block}; a mediated one (id = its lock secret hash) also has "
+               "expiration (of the lock on channelId), role and stage (this hub's, while the "
+               "transfer is under way here; else null). fee: what an initiator paid or a "
+               "mediator earned"},
+    {.name = "channel_withdraw", .fn = channel_withdraw, .flags = RPC_WAITS,
+     .summary = "Takes amount out of our balance in an open channel with the partner's "
+                "consent (photon.md 3.8: WithdrawRequest / WithdrawResponse, then withDraw "
+                "from our account) and waits for ChannelWithdraw: the channel goes on in a new "
+                "life (new openBlock, deposits = the balances, nonces from 1).",
+     .params = withdraw_params, .nparams = RPC_COUNT(withdraw_params),
+     .result = CHANNEL_RESULT " (the new life) with txHash. Errors: -32000, data.code the "
+               "partner's or our refusal (1002 above the balance, 5024 locks pending, 5115 "
+               "balances differ), a timeout (the request stays under way: call again)"},
 };
 
 const struct rpc_namespace rpc_ns_channel = {"channel", channel_methods,

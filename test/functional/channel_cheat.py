@@ -70,6 +70,10 @@ class ChannelCheatTest(ChannelHubsTest):
                    u(self.chan(a, cid)["chainTransferredAmount"]) == sum(to_b), 60,
                    "B's updateBalanceProof with A's newest proof")
         assert_true("watchdog: updateBalanceProof" in b.debug_log(), "B's watchdog updated")
+        # B applies the BalanceProofUpdated event of its own transaction when its chain
+        # side reaches that block, which may be after A saw it
+        wait_until(lambda: self.chan(b, cid)["partnerChainTransferredAmount"] is not None, 30,
+                   "B to see its update on chain")
         gb = b.rpc("channel_get", cid)
         assert_equal(u(gb["partnerChainTransferredAmount"]), sum(to_b))
         assert_equal(gb["partnerBalanceProof"], newest_a)

@@ -48,3 +48,10 @@ EXTRA_DIST += test/functional/meshbox_weighted.py
 # corrected by the partner's watchdog, 1,000 payments without the chain (issue 7).
 EXTRA_DIST += test/functional/channel_direct.py test/functional/channel_cheat.py \
 	test/functional/channel_offline.py
+# issue 7: channel — mediated payments A -> B -> C with fees, settled to the unit; a lock
+# nobody asks the secret of expires back to the payer.
+EXTRA_DIST += test/functional/channel_mediated.py test/functional/channel_expiry.py
+# end issue 7: channel
+# issue 7: settle — withdraw and cooperative settle between two hubs
+EXTRA_DIST += test/functional/channel_coop.py
+# end issue 7: settle

@@ -70,3 +70,12 @@ test_unit_test_channel_chain_hub_SOURCES = test/unit/test_channel_chain_hub.c
 test_unit_test_channel_chain_hub_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 test_unit_test_channel_chain_hub_LDADD = $(UNIT_LIBS)
 # end issue 7: channel chain side
+# issue 7: settle — withdraw and cooperative settle between two hub services
+# (the flows with their chain events, the requester's and the partner's
+# refusals, a raw socket playing the requester).
+check_PROGRAMS += test/unit/test_channel_settle
+TESTS += test/unit/test_channel_settle
+test_unit_test_channel_settle_SOURCES = test/unit/test_channel_settle.c
+test_unit_test_channel_settle_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+test_unit_test_channel_settle_LDADD = $(UNIT_LIBS)
+# end issue 7: settle
