@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """MeshBox contribution-weighted block production (issue 8, doc/meshbox.md).
 
-Five regtest nodes on 127.0.0.1, discovery off: node 0 is the leader (the
-regtest node key, the registry owner), nodes 1-4 are MeshBoxes with node keys
+Six regtest nodes on 127.0.0.1, discovery off: node 0 is the leader (the
+regtest node key, the registry owner), nodes 1-5 are MeshBoxes with node keys
 of their own (-nodekey). Each box is funded, staked in POC (meshbox_register)
 and listed in the registry (meshbox_addBoxes). Two clients register with a
-deposit and sign cumulative receipts for the boxes in the ratio 1:2:3:4
-(meshbox_signReceipt); each box takes its receipts (meshbox_submitReceipt)
+deposit and sign cumulative receipts for boxes 1-4 in the ratio 1:2:3:4
+(meshbox_signReceipt); box 5 never serves anyone; each box takes its receipts (meshbox_submitReceipt)
 and its node reports them to the registry by itself, reading the verdicts
 back (meshbox_receipts).
 
@@ -14,13 +14,14 @@ Blocks are driven one at a time: the node whose key holds slot n % 3 of the
 chief's signer list makes block n (`generate` on that node); the others
 follow over p2p. Checks:
 
-- Epochs 0 and 1 (no closed epoch, every weight 1): each box, with no
-  contribution weighing yet, produces, and the shares of the volunteer slots
-  pass a chi-square test (1 %) against equal weights.
-- From epoch 2 the weights are 101:201:301:401 (meshbox_getWeights and
-  tribe_getStatus show them); over at least 40 rounds the volunteer slots,
-  each counted under the weights of the block that drew it, pass the
-  chi-square test (3 degrees of freedom, 11.345) against those weights.
+- Epochs 0 and 1 (no closed epoch, every weight 1): each box, box 5 with no
+  contribution at all included, produces, and the shares of the volunteer
+  slots pass a chi-square test (1 %) against equal weights.
+- From epoch 2 the weights are 101:201:301:401 and 1 for box 5
+  (meshbox_getWeights and tribe_getStatus show them); over at least 40 rounds
+  the volunteer slots of boxes 1-4, each counted under the weights of the
+  block that drew it, pass the chi-square test (3 degrees of freedom,
+  11.345) against their weights (box 5's 1/1005 share is logged).
 - The registry refuses forged, replayed, over-cap and wrong-epoch receipts
   (raw report() transactions: ReceiptRefused reasons, a reverted batch), and
   the node refuses them before storing.
@@ -42,6 +43,7 @@ SL = 3                       # regtest signerLimit
 EPOCH = 100                  # regtest meshbox_epoch
 UNIT_CAP = 10 ** 9
 CHI2_1PCT_3DOF = 11.345
+CHI2_1PCT_4DOF = 13.277
 RATIO = [1, 2, 3, 4]
 ROUNDS = 45                  # weighted rounds measured (>= 40)
 SEL_REPORT = "c324434b"
@@ -94,7 +96,7 @@ def chi_square(counts, weights):
 
 class MeshBoxWeightedTest(SpectrumTestFramework):
     def set_test_params(self):
-        self.num_nodes = 5
+        self.num_nodes = 6
         self.start_nodes = False
 
     # ---- production ----------------------------------------------------------------
@@ -153,18 +155,20 @@ class MeshBoxWeightedTest(SpectrumTestFramework):
                          for i in range(len(boxes))]
         for b, args in zip(boxes, self.box_args):
             b.start(args)
-        wait_until(lambda: u(leader.rpc("net_peerCount")) == 4, 30, "the leader to have 4 peers")
+        wait_until(lambda: u(leader.rpc("net_peerCount")) == len(boxes), 30,
+                   "the leader to have %d peers" % len(boxes))
         self.leader_address = leader.rpc("eth_coinbase")
         self.box_addresses = [b.rpc("eth_coinbase") for b in boxes]
-        assert_true(len(set(self.box_addresses + [self.leader_address])) == 5,
+        assert_true(len(set(self.box_addresses + [self.leader_address])) == len(self.nodes),
                     "every box has a key of its own")
         self.by_address = {a: b for a, b in zip(self.box_addresses, boxes)}
 
-        self.log("fund, stake and list the four boxes")
+        self.log("fund, stake and list the five boxes")
         for a in self.box_addresses:
             send(leader, DEV_ACCOUNTS[0], a, 100 * SMT)
-        stakes = [b.rpc("meshbox_register", DEV_ACCOUNTS[i + 1], "")
-                  for i, b in enumerate(boxes)]
+        # stake owners: dev accounts 1-4 and 9 (0 funds, 5-8 are clients and test signers)
+        owners = [DEV_ACCOUNTS[i] for i in (1, 2, 3, 4, 9)]
+        stakes = [b.rpc("meshbox_register", o, "") for b, o in zip(boxes, owners)]
         for h in stakes:
             assert_equal(self.wait_mined(h)["status"], "0x1", "POC deposit")
         add = leader.rpc("meshbox_addBoxes", self.box_addresses, "0x1")
@@ -173,11 +177,11 @@ class MeshBoxWeightedTest(SpectrumTestFramework):
         w = leader.rpc("meshbox_getWeights")
         assert_equal(sorted(b["address"] for b in w["boxes"]),
                      sorted(a.lower() for a in self.box_addresses))
-        assert_equal([b["weight"] for b in w["boxes"]], [1, 1, 1, 1], "weights in epoch 0")
+        assert_equal([b["weight"] for b in w["boxes"]], [1] * 5, "weights in epoch 0")
         st = boxes[0].rpc("meshbox_status")
         assert_equal((st["listed"], st["eligible"], st["weight"], st["totalWeight"]),
-                     (1, True, 1, 4))
-        assert_equal(st["expectedShare"], "0.166666", "(sl-1)/sl * 1/4")
+                     (1, True, 1, 5))
+        assert_equal(st["expectedShare"], "0.133333", "(sl-1)/sl * 1/5")
 
         self.log("clients register and sign receipts 1:2:3:4 for epochs 0 and 1")
         clients = [DEV_ACCOUNTS[5], DEV_ACCOUNTS[6]]
@@ -196,11 +200,11 @@ class MeshBoxWeightedTest(SpectrumTestFramework):
         equal = [n for n, _ in made if n % SL and n - SL > listed_at and (n - SL) < 2 * EPOCH]
         counts = [sum(1 for n, who in made if n in equal and who == a)
                   for a in self.box_addresses]
-        stat = chi_square(counts, [1, 1, 1, 1])
+        stat = chi_square(counts, [1] * 5)
         self.log("equal phase: %d volunteer slots, counts %s, chi-square %.2f" %
                  (len(equal), counts, stat))
         assert_true(all(c > 0 for c in counts), "every box produces at weight 1: %s" % counts)
-        assert_true(stat < CHI2_1PCT_3DOF, "equal shares: chi-square %.2f" % stat)
+        assert_true(stat < CHI2_1PCT_4DOF, "equal shares: chi-square %.2f" % stat)
 
         self.log("epoch 2: the weights follow the closed epoch's contributions")
         w = leader.rpc("meshbox_getWeights")
@@ -208,13 +212,14 @@ class MeshBoxWeightedTest(SpectrumTestFramework):
         assert_equal(w["closedEpoch"], 0)
         weights = {b["address"]: b["weight"] for b in w["boxes"]}
         want = [1 + 1000 * r // 10 for r in RATIO]
-        assert_equal([weights[a.lower()] for a in self.box_addresses], want, "101:201:301:401")
-        assert_equal([u(b["contribution"]) for b in sorted(
-            w["boxes"], key=lambda b: self.box_addresses.index(
-                [a for a in self.box_addresses if a.lower() == b["address"]][0]))],
-            [1000 * r for r in RATIO])
+        assert_equal([weights[a.lower()] for a in self.box_addresses], want + [1],
+                     "101:201:301:401, and 1 for the box without contribution")
+        contrib = {b["address"]: u(b["contribution"]) for b in w["boxes"]}
+        assert_equal([contrib[a.lower()] for a in self.box_addresses],
+                     [1000 * r for r in RATIO] + [0])
         status = leader.rpc("tribe_getStatus")
-        assert_equal(status["meshbox"]["totalWeight"], sum(want), "tribe_getStatus shows W")
+        assert_equal(status["meshbox"]["totalWeight"], sum(want) + 1, "tribe_getStatus shows W")
+        assert_equal(self.nodes[5].rpc("meshbox_status")["weight"], 1)
         cli = boxes[3].cli("meshbox_status")
         assert_in('"weight": 401', cli.stdout, "spectrum-cli meshbox_status")
 
@@ -222,12 +227,14 @@ class MeshBoxWeightedTest(SpectrumTestFramework):
         made = self.produce(ROUNDS * SL + SL)
         weighted = [(n, who) for n, who in made if n % SL and n - SL >= start - 1]
         weighted = weighted[:ROUNDS * (SL - 1)]
-        counts = [sum(1 for _, who in weighted if who == a) for a in self.box_addresses]
+        counts = [sum(1 for _, who in weighted if who == a) for a in self.box_addresses[:4]]
+        idle = sum(1 for _, who in weighted if who == self.box_addresses[4])
+        # among the slots boxes 1-4 won, the shares are theirs w / (W - 1)
         stat = chi_square(counts, want)
-        self.log("weighted phase: %d volunteer slots over %d rounds, counts %s, expected %s, "
-                 "chi-square %.2f (vs equal shares %.2f)" %
-                 (len(weighted), ROUNDS, counts,
-                  ["%.1f" % (len(weighted) * x / sum(want)) for x in want], stat,
+        self.log("weighted phase: %d volunteer slots over %d rounds, counts %s (box 5: %d), "
+                 "expected %s, chi-square %.2f (vs equal shares %.2f)" %
+                 (len(weighted), ROUNDS, counts, idle,
+                  ["%.1f" % (sum(counts) * x / sum(want)) for x in want], stat,
                   chi_square(counts, [1, 1, 1, 1])))
         assert_true(len(weighted) >= 40 * (SL - 1), "at least 40 rounds")
         assert_true(stat < CHI2_1PCT_3DOF, "shares follow the weights: chi-square %.2f" % stat)
@@ -239,7 +246,7 @@ class MeshBoxWeightedTest(SpectrumTestFramework):
     def give_receipts(self, clients, epoch):
         """Client 0 serves boxes 1-2, client 1 boxes 3-4, in units 1000 * ratio;
         each box first gets half, then the whole (cumulative receipts)."""
-        for i, (b, a) in enumerate(zip(self.nodes[1:], self.box_addresses)):
+        for i, (b, a) in enumerate(zip(self.nodes[1:5], self.box_addresses[:4])):
             client = clients[i // 2]
             for units in (500 * RATIO[i], 1000 * RATIO[i]):
                 r = self.nodes[0].rpc("meshbox_signReceipt", client, a, q(units), q(epoch))
@@ -255,7 +262,7 @@ class MeshBoxWeightedTest(SpectrumTestFramework):
                                                            epoch, 1000)).hex())
 
     def check_reported(self, epoch):
-        for i, b in enumerate(self.nodes[1:]):
+        for i, b in enumerate(self.nodes[1:5]):
             wait_until(lambda: all(r["status"] == "accepted"
                                    for r in b.rpc("meshbox_receipts", q(epoch))), 30,
                        "box %d's receipts of epoch %d accepted" % (i + 1, epoch))
