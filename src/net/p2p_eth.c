@@ -5,7 +5,13 @@
  * A NewBlock whose parent we have is imported at once through the chain
  * service; one whose parent is unknown starts an ancestor fetch from the
  * peer that sent it (p2p_fetch.c); NewBlockHashes of unknown blocks do the
- * same. Transactions go to the pool as remote transactions, at most
+ * same, and an announced block that fetch cannot take at once (the peer is
+ * busy with a request of ours) is handed to the synchroniser, which goes
+ * for it when its round ends: a NewBlockHashes carries no TD, so nothing
+ * else would bring that block before the peer's next one. A NewBlock's TD
+ * reaches the synchroniser after its block was handled, so that it starts
+ * no round for a block imported here. Transactions go to the pool as
+ * remote transactions, at most
  * P2P_MAX_TXS_PER_MSG per message. Everything a peer sends or is sent is
  * remembered in its known sets, so nothing goes back to where it came
  * from.
@@ -62,6 +68,36 @@ static void serve(struct p2p *s, struct peer *p, uint64_t code, const uint8_t *p
     bytes_free(&out);
 }
 
+/* Handles the block of a NewBlock (nb is freed by the caller). */
+static void new_block_import(struct p2p *s, struct peer *p, struct eth_new_block *nb)
+{
+    if (chaindb_has_header(s->db, &nb->hash))
+        return;
+    if (!chaindb_has_header(s->db, &nb->block.header.parent_hash)) {
+        p2p_fetch_start_at(s, p, &nb->hash, nb->block.header.number);
+        return;
+    }
+    struct chainsvc_import res;
+    int rc = chainsvc_import_block(s->chain, &nb->block, &res);
+    if (rc == ERR_INVAL || rc == ERR_CRYPTO) {
+        char why[300];
+        snprintf(why, sizeof why, "block %llu: %s", (unsigned long long)nb->block.header.number,
+                 err_msg());
+        peer_misbehave(p, PEER_OFFENCE_INVALID_BLOCK, why);
+    } else if (rc == ERR_NOTFOUND) {
+        p2p_fetch_start(s, p, &nb->hash);
+    } else if (rc) {
+        log_debug(LOG_P2P, "peer %s: block not imported: %s", p->remote_addr, err_msg());
+    }
+}
+
+/*
+ * The synchroniser hears of the peer's higher TD only after the block was
+ * handled: told first, it would begin a round for a block about to be
+ * imported here, and that round's GetBlockHeaders would keep the ancestor
+ * fetch of the peer's next announcement out (a round per block, and a block
+ * announced by hash meanwhile lost).
+ */
 static void new_block(struct p2p *s, struct peer *p, const uint8_t *payload, size_t len)
 {
     struct eth_new_block nb;
@@ -72,44 +108,28 @@ static void new_block(struct p2p *s, struct peer *p, const uint8_t *payload, siz
         return;
     }
     peer_known_add(&p->known_blocks, &nb.hash);
-    if (u256_cmp(&nb.td, &p->status.td) > 0) {
+    bool raised = u256_cmp(&nb.td, &p->status.td) > 0;
+    if (raised) {
         p->status.td = nb.td;
         p->status.best_hash = nb.hash;
         p2p_publish(s);
-        p2p_sync_peer_update(s, p);
     }
     char hx[17];
     hex_encode(hx, nb.hash.b, 8);
     hx[16] = 0;
     log_debug(LOG_P2P, "peer %s: NewBlock %llu %s", p->remote_addr,
               (unsigned long long)nb.block.header.number, hx);
-    if (chaindb_has_header(s->db, &nb.hash)) {
-        eth_new_block_free(&nb);
-        return;
-    }
-    if (!chaindb_has_header(s->db, &nb.block.header.parent_hash)) {
-        struct hash32 target = nb.hash;
-        uint64_t number = nb.block.header.number;
-        eth_new_block_free(&nb);
-        p2p_fetch_start_at(s, p, &target, number);
-        return;
-    }
-    struct chainsvc_import res;
-    rc = chainsvc_import_block(s->chain, &nb.block, &res);
-    if (rc == ERR_INVAL || rc == ERR_CRYPTO) {
-        char why[300];
-        snprintf(why, sizeof why, "block %llu: %s", (unsigned long long)nb.block.header.number,
-                 err_msg());
-        peer_misbehave(p, PEER_OFFENCE_INVALID_BLOCK, why);
-    } else if (rc == ERR_NOTFOUND) {
-        struct hash32 target = nb.hash;
-        eth_new_block_free(&nb);
-        p2p_fetch_start(s, p, &target);
-        return;
-    } else if (rc) {
-        log_debug(LOG_P2P, "peer %s: block not imported: %s", p->remote_addr, err_msg());
-    }
+    new_block_import(s, p, &nb);
     eth_new_block_free(&nb);
+    if (raised && p->state == PEER_READY)
+        p2p_sync_peer_update(s, p);
+}
+
+/* True while the ancestor fetch from p goes for `hash`. */
+static bool fetching(const struct peer *p, const struct hash32 *hash)
+{
+    const struct p2p_peer *pd = p->owner_data;
+    return pd && pd->fetch.active && hash32_eq(&pd->fetch.target, hash);
 }
 
 static void new_block_hashes(struct p2p *s, struct peer *p, const uint8_t *payload, size_t len)
@@ -134,6 +154,16 @@ static void new_block_hashes(struct p2p *s, struct peer *p, const uint8_t *paylo
         uint64_t number = best->number;
         eth_announces_free(&a);
         p2p_fetch_start_at(s, p, &target, number);
+        /* Not fetched (a fetch of an older block runs, or the peer is busy
+         * with the synchroniser's request): the synchroniser remembers it
+         * and goes for it when its round ends, else it would be lost until
+         * the peer's next block. */
+        const struct p2p_peer *pd = p->owner_data;
+        if (!fetching(p, &target) && s->sync && pd && pd->in_sync && p->state == PEER_READY) {
+            log_debug(LOG_SYNC, "peer %s: block %llu announced while busy: left to the "
+                      "synchroniser", p->remote_addr, (unsigned long long)number);
+            sync_peer_announce(s->sync, p->serial, &target, number);
+        }
         return;
     }
     eth_announces_free(&a);

@@ -6,7 +6,10 @@
  * thread and acts only through callbacks, so this file is where it meets
  * the real world, and nothing else:
  *   - peers: a READY peer is added with its Status (id = its serial), a
- *     NewBlock with more TD updates it, a closed peer is removed; requests
+ *     NewBlock with more TD updates it (p2p_eth.c, after the block was
+ *     handled), a block announced by hash that the ancestor fetch could not
+ *     take is given to it (sync_peer_announce, from p2p_eth.c), a closed
+ *     peer is removed; requests
  *     go out with peer_request, whose answer callback decodes the message
  *     and hands it to sync_on_headers / sync_on_bodies (a timeout becomes
  *     sync_on_timeout; a close is left to the removal). peer.h allows one

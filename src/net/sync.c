@@ -261,26 +261,59 @@ void sync_request_failed(struct sync *s, int pi, int rc)
     sync_peer_drop(s, pi);
 }
 
-/* The best peer to sync from: the highest TD above ours, not excluded. */
+/* With no TD above ours: the peer (not excluded) whose announced block
+ * (the highest number above our head's) we still lack, or -1.
+ * Announcements of blocks we have, or not above our head, are forgotten
+ * here. */
+static int announced_peer(struct sync *s, const struct sync_head *local)
+{
+    int best = -1;
+    for (int i = 0; i < SYNC_MAX_PEERS; i++) {
+        struct sync_peer *p = s->peers[i];
+        if (!p || !p->used || !p->announced || p->excluded)
+            continue;
+        if (p->ann_number <= local->number ||
+            s->cb.has_block(s->cb.ctx, &p->ann_hash, p->ann_number)) {
+            p->announced = false;
+            continue;
+        }
+        if (best < 0 || p->ann_number > s->peers[best]->ann_number)
+            best = i;
+    }
+    return best;
+}
+
+/* The best peer to sync from: the highest TD above ours, not excluded;
+ * else the one that announced a block we lack. */
 static void maybe_begin(struct sync *s)
 {
     if (!s->ticked)
         return;     /* no clock yet: deadlines would be meaningless */
     int best = -1;
+    bool news = false;
     for (int i = 0; i < SYNC_MAX_PEERS; i++) {
         struct sync_peer *p = s->peers[i];
-        if (!p || !p->used || p->excluded)
+        if (!p || !p->used)
             continue;
-        if (best < 0 || u256_gt(&p->td, &s->peers[best]->td))
+        news |= p->announced && !p->excluded;
+        if (!p->excluded && (best < 0 || u256_gt(&p->td, &s->peers[best]->td)))
             best = i;
     }
-    if (best < 0)
+    if (best < 0 && !news)
         return;
     struct sync_head local;
     sync_local(s, &local);
-    if (!u256_gt(&s->peers[best]->td, &local.td))
+    if (best >= 0 && u256_gt(&s->peers[best]->td, &local.td)) {
+        sync_round_begin(s, best, NULL);
+        s->dirty = true;
         return;
-    sync_round_begin(s, best);
+    }
+    best = news ? announced_peer(s, &local) : -1;
+    if (best < 0)
+        return;
+    struct sync_peer *p = s->peers[best];
+    p->announced = false;   /* one round per announcement */
+    sync_round_begin(s, best, &p->ann_hash);
     s->dirty = true;
 }
 
@@ -518,6 +551,30 @@ void sync_peer_update(struct sync *s, uint64_t peer, const u256 *td, const struc
             s->headers_done = false;    /* its chain grew: ask for more */
             log_debug(LOG_SYNC, "sync: master %" PRIu64 " announced more, fetching on", peer);
         }
+    }
+    s->dirty = true;
+    leave(s);
+}
+
+void sync_peer_announce(struct sync *s, uint64_t peer, const struct hash32 *hash,
+                        uint64_t number)
+{
+    int pi = find_peer(s, peer);
+    if (pi < 0)
+        return;
+    struct sync_peer *p = s->peers[pi];
+    if (p->announced && number <= p->ann_number)
+        return;     /* an older (or the same) block: the newer one covers it */
+    enter(s);
+    p->announced = true;
+    p->ann_hash = *hash;
+    p->ann_number = number;
+    p->excluded = false;
+    p->lack_from = UINT64_MAX;
+    if (pi == s->master && s->phase == SYNC_PH_FETCH && s->headers_done) {
+        s->headers_done = false;    /* its chain grew: ask for more */
+        log_debug(LOG_SYNC, "sync: master %" PRIu64 " announced block %" PRIu64 ", fetching on",
+                  peer, number);
     }
     s->dirty = true;
     leave(s);

@@ -13,7 +13,8 @@
  * it with a simulated network; the node drives it from the p2p thread.
  *
  * The algorithm (one "round" at a time, against one "master" peer):
- *   1. Pick the peer with the highest TD, if it is above our head's TD.
+ *   1. Pick the peer with the highest TD, if it is above our head's TD
+ *      (else a peer that announced a block we lack: see below).
  *   2. Learn the number of its head: GetBlockHeaders(its head hash, 1).
  *   3. Find the common ancestor: the 192 headers up to min(our head, its
  *      head) in one request; when none of them is a block we have, a binary
@@ -41,7 +42,12 @@
  *   7. When the master answers a header request with nothing, the round
  *      ends once everything downloaded is imported; if our TD then is below
  *      what the master announced, the master lied (SYNC_FAULT_TD).
- * A new round starts whenever some peer's TD is above ours again.
+ * A new round starts whenever some peer's TD is above ours again, or, when
+ * none is, whenever a peer announced by hash (sync_peer_announce) a block
+ * above our head that we still lack: NewBlockHashes carries no TD, and an
+ * announcement the owner could not fetch at once (the peer busy with one of
+ * our requests) must not be forgotten, or we stay a block behind until the
+ * next one comes. Such a round goes towards the announced block.
  *
  * Faults. Every peer misbehaviour is reported through penalize() with a
  * fault and a severity; the owner turns that into misbehaviour points
@@ -265,6 +271,22 @@ int sync_peer_add(struct sync *s, uint64_t peer, const u256 *td, const struct ha
  * unknown peer.
  */
 void sync_peer_update(struct sync *s, uint64_t peer, const u256 *td, const struct hash32 *head);
+
+/*
+ * A peer announced a block by hash and number (NewBlockHashes), which the
+ * owner could not fetch itself at once (its own fetch of that peer's blocks
+ * busy, or the peer busy with a request of ours). The sync remembers the
+ * newest announcement per peer (the highest number; a later one of a lower
+ * number is ignored) and, with no round running and no peer's TD above
+ * ours, begins a round towards it when it is above our head's number and
+ * has_block() says we lack it (a round consumes it; one we come to have
+ * meanwhile is forgotten). A new announcement makes the peer take part
+ * again when it was excluded; if it is the master of a round that saw the
+ * end of its chain, the round asks for more headers. An unknown peer is
+ * ignored.
+ */
+void sync_peer_announce(struct sync *s, uint64_t peer, const struct hash32 *hash,
+                        uint64_t number);
 
 /* A peer disconnected. Its requests are given to others; when it was the
  * master, the round ends. An unknown peer is ignored. */

@@ -49,7 +49,7 @@ static void ask(struct sync *s, bool by_hash, const struct hash32 *hash, uint64_
     s->dirty = true;
 }
 
-void sync_round_begin(struct sync *s, int pi)
+void sync_round_begin(struct sync *s, int pi, const struct hash32 *head)
 {
     struct sync_peer *p = s->peers[pi];
     struct sync_head local;
@@ -57,7 +57,7 @@ void sync_round_begin(struct sync *s, int pi)
     s->gen++;
     s->master = pi;
     s->master_td = p->td;
-    s->master_head = p->head;
+    s->master_head = head ? *head : p->head;
     s->master_number = 0;
     s->headers_done = false;
     s->floor = local.number > s->cfg.max_reorg ? local.number - s->cfg.max_reorg : 0;
@@ -81,9 +81,13 @@ void sync_round_begin(struct sync *s, int pi)
     char td[U256_DEC_BUF], ours[U256_DEC_BUF];
     u256_to_dec(&p->td, td);
     u256_to_dec(&local.td, ours);
-    log_info("Sync: starting with peer %" PRIu64 " (TD %s, ours %s at block %" PRIu64 ")", p->id,
-             td, ours, local.number);
-    ask(s, true, &p->head, 0, 1);
+    if (head)
+        log_info("Sync: starting with peer %" PRIu64 " (its block %" PRIu64
+                 " announced, ours at block %" PRIu64 ")", p->id, p->ann_number, local.number);
+    else
+        log_info("Sync: starting with peer %" PRIu64 " (TD %s, ours %s at block %" PRIu64 ")",
+                 p->id, td, ours, local.number);
+    ask(s, true, &s->master_head, 0, 1);
 }
 
 /* The window starts after the ancestor (number, hash). */
@@ -197,9 +201,12 @@ static void on_head(struct sync *s, struct eth_headers *h)
     const struct eth_header *e = &h->items[0];
     s->master_number = e->header.number;
     if (s->cb.has_block(s->cb.ctx, &e->hash, e->header.number)) {
-        /* we have its head: nothing to download, only the TD to check */
+        /* we have the head we asked for: nothing to download, only the TD
+         * to check, unless the master announced a newer head meanwhile
+         * (sync_peer_update while this request was out): then its chain
+         * goes on from here, and ending now would blame it for the TD */
         start_fetch(s, e->header.number, &e->hash);
-        s->headers_done = true;
+        s->headers_done = hash32_eq(&e->hash, &s->master_head);
         return;
     }
     struct sync_head local;

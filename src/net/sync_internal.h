@@ -68,6 +68,10 @@ struct sync_peer {
     unsigned timeouts;      /* consecutive */
     uint64_t rest_until;    /* asked nothing before this time */
     uint64_t lack_from;     /* lacks the bodies of blocks >= this (UINT64_MAX: none) */
+    bool announced;         /* ann_hash was announced (sync_peer_announce) and no
+                             * round went for it yet */
+    struct hash32 ann_hash;
+    uint64_t ann_number;
     struct sync_body_req cur;   /* in flight */
     struct sync_body_req old;   /* timed out; a late answer may still match it */
 };
@@ -185,8 +189,9 @@ void sync_window_push(struct sync *s, struct eth_header *h);
 
 /* ---- sync_ancestor.c ------------------------------------------------------- */
 
-/* Starts a round against peer index pi. */
-void sync_round_begin(struct sync *s, int pi);
+/* Starts a round against peer index pi, towards its head (head NULL) or
+ * towards the block it announced by hash (head: that hash). */
+void sync_round_begin(struct sync *s, int pi, const struct hash32 *head);
 
 /* Sends the header request the phase needs, when none is out. */
 void sync_headers_step(struct sync *s);

@@ -33,6 +33,8 @@ EXTRA_DIST += test/functional/tool_manpages.py test/functional/feature_rpc_load.
 EXTRA_DIST += test/functional/p2p_connect.py test/functional/p2p_catchup.py
 # Full sync from two peers; a split network converging on the heavier chain (issue 6).
 EXTRA_DIST += test/functional/p2p_sync.py test/functional/p2p_split.py
+# A block announced by hash while a sync round runs is fetched after it (issue 6 fix).
+EXTRA_DIST += test/functional/p2p_announce.py
 # Submissions waiting together share automined blocks (the wait pool; issue 5).
 EXTRA_DIST += test/functional/rpc_batching.py
 # A misbehaving devp2p peer for p2p_misbehave.py (built with the programs, never installed).

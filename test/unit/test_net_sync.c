@@ -22,7 +22,9 @@
  * vanishing mid-sync; non-linking headers, wrong bodies, an invalid block,
  * a TD lie and an idle peer, each penalised while the sync completes from
  * the others; the window and byte bounds with a slow importer; a block
- * from the future; more TD announced during and after a round; an owner
+ * from the future; more TD announced during and after a round; a block
+ * announced by hash, or a new head, while the round's first question is
+ * out (once left the node a block behind); an owner
  * that answers and removes from inside the callbacks; the small helpers.
  */
 #include <check.h>
@@ -1603,6 +1605,95 @@ START_TEST(more_td_during_and_after_a_round)
 }
 END_TEST
 
+/*
+ * The two ways a node was left one block behind its peer (a producer with
+ * two followers, blocks a few ms apart). Both start the same way: the node
+ * holds 0..9, the peer's Status says 10, so a round asks it for the header
+ * of block 10; while that question is out the owner imports block 10
+ * itself (a NewBlock whose parent it had) and the peer makes block 11.
+ */
+static void one_behind_setup(struct tnet *t, struct fnode *fn, struct fchain *c,
+                             struct fchain *upto10, struct fpeer **p)
+{
+    fc_build(c, NULL, 0, 12, "main", 2, 1, 0);
+    fc_build(upto10, c, 10, 11, "main", 2, 1, 0);
+    fn_init(fn, c, 9);
+    net_init(t, NULL);
+    t->fn = fn;
+    *p = net_peer(t, 1, upto10, NULL, 50);
+    net_join(t, *p);
+    ck_assert(sync_active(t->s));   /* its head's header is asked */
+    fn_add(fn, &c->b[10].hash, 10, &c->b[10].td);
+    (*p)->fc = c;
+}
+
+/* Block 11 announced by hash only (NewBlockHashes: no TD), which the owner
+ * could not fetch as the peer was busy with the round's request: the round
+ * ends at block 10, and the announcement is what brings block 11. */
+START_TEST(a_block_announced_during_a_round_is_fetched_after_it)
+{
+    struct fchain c, upto10;
+    struct fnode fn;
+    struct tnet t;
+    struct fpeer *p;
+    one_behind_setup(&t, &fn, &c, &upto10, &p);
+    sync_peer_announce(t.s, 1, &c.b[11].hash, 11);
+    sync_peer_announce(t.s, 1, &c.b[5].hash, 5);    /* older news changes nothing */
+    ck_assert_msg(net_run(&t, 10000, &c.b[11].hash), "left at block %llu",
+                  (unsigned long long)fn.head_number);
+    ck_assert_uint_eq(fn.head_number, 11);
+    ck_assert_uint_eq(fn.imported, 1);
+    ck_assert_uint_eq(t.npen, 0);
+    struct sync_stats st;
+    sync_get_stats(t.s, &st);
+    ck_assert_uint_eq(st.rounds, 2);
+    /* a block we have, or one not above our head, starts nothing */
+    sync_peer_announce(t.s, 1, &c.b[11].hash, 11);
+    ck_assert(!sync_active(t.s));
+    sync_peer_announce(t.s, 1, &c.b[11].hash, 12);
+    ck_assert(net_run(&t, 1000, NULL));
+    sync_peer_announce(t.s, 1, &c.b[3].hash, 3);
+    ck_assert(net_run(&t, 1000, NULL));
+    sync_get_stats(t.s, &st);
+    ck_assert_uint_eq(st.rounds, 2);
+    ck_assert_uint_eq(t.npen, 0);
+    /* an unknown peer is ignored */
+    sync_peer_announce(t.s, 99, &c.b[11].hash, 11);
+    ck_assert(!sync_active(t.s));
+    net_free(&t);
+    free(fn.tab);
+    fc_free(&c);
+    fc_free(&upto10);
+}
+END_TEST
+
+/* Block 11 announced with its TD (NewBlock) while the round's question for
+ * block 10 is out: block 10 turns out to be ours, but the round goes on to
+ * 11 instead of ending there and blaming the peer for the TD it announced
+ * (which excluded it until its next block). */
+START_TEST(a_new_head_during_the_head_request_is_followed)
+{
+    struct fchain c, upto10;
+    struct fnode fn;
+    struct tnet t;
+    struct fpeer *p;
+    one_behind_setup(&t, &fn, &c, &upto10, &p);
+    sync_peer_update(t.s, 1, &c.b[11].td, &c.b[11].hash);
+    ck_assert_msg(net_run(&t, 10000, &c.b[11].hash), "left at block %llu",
+                  (unsigned long long)fn.head_number);
+    ck_assert_uint_eq(fn.head_number, 11);
+    ck_assert_uint_eq(penalties(&t, 1, SYNC_FAULT_TD, SYNC_SEV_MINOR), 0);
+    ck_assert_uint_eq(t.npen, 0);
+    struct sync_stats st;
+    sync_get_stats(t.s, &st);
+    ck_assert_uint_eq(st.rounds, 1);
+    net_free(&t);
+    free(fn.tab);
+    fc_free(&c);
+    fc_free(&upto10);
+}
+END_TEST
+
 START_TEST(a_block_from_the_future_is_retried)
 {
     struct fchain c;
@@ -1820,6 +1911,8 @@ static Suite *sync_suite(void)
     tcase_add_test(tc, a_fork_below_max_reorg_is_not_followed);
     tcase_add_test(tc, a_td_lie_is_penalised_once);
     tcase_add_test(tc, more_td_during_and_after_a_round);
+    tcase_add_test(tc, a_block_announced_during_a_round_is_fetched_after_it);
+    tcase_add_test(tc, a_new_head_during_the_head_request_is_followed);
     tcase_add_test(tc, a_block_from_the_future_is_retried);
     tcase_add_test(tc, an_owner_calling_back_from_callbacks);
     tcase_add_test(tc, unrequested_answers_are_refused);
