@@ -24,12 +24,11 @@ The class is shared with channel_cheat.py (the hub set-up and helpers).
 """
 
 import os
-import time
 
 from test_framework.chain import DEV_ACCOUNTS, SMT, q, receipt, send, u
 from test_framework.keccak import keccak256
 from test_framework.test_framework import SpectrumTestFramework
-from test_framework.util import (AssertionFailure, assert_equal, assert_raises_rpc_error, assert_true, free_port,
+from test_framework.util import (assert_equal, assert_raises_rpc_error, assert_true, free_port,
                                  wait_until)
 
 PTT = "0x5350454300000000000000000000000000000107"
@@ -136,20 +135,11 @@ class ChannelHubsTest(SpectrumTestFramework):
                    "node%d's proofs up to %d acknowledged" % (node.index, nonce))
 
     def sync_hubs(self, timeout=60):
-        """Waits until A and B have P's head. A hub that stays behind for 3 s
-        (a block announcement lost) is nudged with one more block."""
-        p = self.nodes[0]
-        end = time.time() + timeout
-        while True:
-            h = u(p.rpc("eth_blockNumber"))
-            try:
-                wait_until(lambda: all(u(n.rpc("eth_blockNumber")) >= h for n in self.nodes[1:]),
-                           3, "the hubs at block %d" % h)
-                return
-            except AssertionFailure:
-                if time.time() > end:
-                    raise
-                p.rpc("generate", 1)
+        """Waits until A and B have P's head (no nudging: a node that stayed
+        behind after a lost announcement was a p2p bug, p2p_announce)."""
+        h = u(self.nodes[0].rpc("eth_blockNumber"))
+        wait_until(lambda: all(u(n.rpc("eth_blockNumber")) >= h for n in self.nodes[1:]),
+                   timeout, "the hubs at block %d" % h)
 
     def generate_until(self, height):
         p = self.nodes[0]

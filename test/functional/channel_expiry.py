@@ -33,6 +33,10 @@ FORK_CONFIRM = 17           # a lock is removed once expiration + 17 < now
 
 
 class ChannelExpiryTest(ChannelMediatedTest):
+    # no block timer: the test checks the lock at expiration + 17 and its
+    # removal one block later, which a block of P's own would race
+    PRODUCER_ARGS = []
+
     def run_test(self):
         p, a, b, c = self.nodes
         self.setup_hubs()
