@@ -22,7 +22,9 @@
  * (the request timed out or the server is stopping: its answer will be
  * dropped). RPC_ON_LOOP handlers run on the event-loop thread, may use
  * loop-owned state (WebSocket subscriptions, shutting the node down) and must
- * be quick.
+ * be quick. The handlers of eth_getBalance, eth_getCode and eth_getStorageAt
+ * may also run on the loop thread while it is idle (job.h, "Loop reads"), so
+ * they must stay bounded reads that never wait for the chain thread.
  *
  * ERRORS. A handler returns a new reference to its result, or NULL. NULL
  * with ctx->err.code == 0 is the JSON result null (e.g. an unknown receipt);
@@ -158,6 +160,8 @@ typedef json_t *(*rpc_handler_fn)(const json_t *params, struct rpc_ctx *ctx);
                              * runs on the wait pool, so that callers waiting
                              * together neither hold the workers that compute
                              * nor keep the chain thread from batching them */
+#define RPC_LOOP_READ 0x10u /* a short read of one account at a block: the loop may
+                             * run it itself when nothing else waits (job.h) */
 
 struct rpc_param_doc {
     const char *name;

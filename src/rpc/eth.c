@@ -221,6 +221,10 @@ static const struct rpc_param_doc tx_by_number_index_params[] = {
 #define CHAIN_METHOD_WAITS(n, f, sum, p, res) \
     {.name = n, .fn = f, .flags = RPC_PUBLIC | RPC_WAITS, .summary = sum, .params = p, \
      .nparams = RPC_COUNT(p), .result = res}
+/* One account's state at a block: the loop may answer it when idle (job.h). */
+#define CHAIN_METHOD_LOOP_READ(n, f, sum, p, res) \
+    {.name = n, .fn = f, .flags = RPC_PUBLIC | RPC_LOOP_READ, .summary = sum, .params = p, \
+     .nparams = RPC_COUNT(p), .result = res}
 /* Reads of the published head or of constants: answered on the loop thread,
  * without the two thread hand-offs a worker costs. */
 #define CHAIN_METHOD0_INLINE(n, f, sum, res) \
@@ -240,7 +244,7 @@ static const struct rpc_method eth_methods[] = {
     CHAIN_METHOD0_INLINE("eth_gasPrice", rpc_eth_gas_price,
                   "Returns the gas price to offer: the network's minimum, or 18 gwei.",
                   "\"0x...\" (quantity, wei)"),
-    CHAIN_METHOD("eth_getBalance", rpc_eth_get_balance,
+    CHAIN_METHOD_LOOP_READ("eth_getBalance", rpc_eth_get_balance,
                  "Returns an account's balance at a block.", account_params,
                  "\"0x...\" (quantity, wei)"),
     CHAIN_METHOD("eth_getBlockByHash", rpc_eth_get_block_by_hash,
@@ -251,7 +255,7 @@ static const struct rpc_method eth_methods[] = {
                  "Returns a block of the canonical chain. Chief update transactions are left out "
                  "of `transactions` (they are counted in the transaction root).",
                  block_by_number_params, "block object, or null beyond the head"),
-    CHAIN_METHOD("eth_getCode", rpc_eth_get_code, "Returns an account's code at a block.",
+    CHAIN_METHOD_LOOP_READ("eth_getCode", rpc_eth_get_code, "Returns an account's code at a block.",
                  account_params, "\"0x...\" (hex data)"),
     CHAIN_METHOD("eth_getTransactionByHash", rpc_eth_get_transaction_by_hash,
                  "Returns a transaction of the canonical chain, or of the pool (then blockHash, "
@@ -342,7 +346,7 @@ static const struct rpc_method eth_methods[] = {
                  "exceeds allowance (N)\" when it runs out of gas even with the allowance N, the "
                  "run's revert (error 3) or failure, \"insufficient funds for transfer\".",
                  estimate_params, "\"0x...\" (quantity) gas"),
-    CHAIN_METHOD("eth_getStorageAt", rpc_eth_get_storage_at,
+    CHAIN_METHOD_LOOP_READ("eth_getStorageAt", rpc_eth_get_storage_at,
                  "Returns a storage slot of an account at a block.", storage_at_params,
                  "\"0x...\" (32 bytes)"),
     CHAIN_METHOD("eth_getProof", rpc_eth_get_proof,

@@ -237,6 +237,12 @@ bool rpc_request_inline(const struct rpc_request *r)
     return true;
 }
 
+bool rpc_request_loop_read(const struct rpc_request *r)
+{
+    return !r->batch && r->n == 1 && r->calls[0].state == CALL_READY &&
+           (r->calls[0].method->flags & RPC_LOOP_READ);
+}
+
 bool rpc_request_waits(const struct rpc_request *r)
 {
     bool any = false;

@@ -53,6 +53,9 @@ bool rpc_request_denied(const struct rpc_request *r, const struct rpc_registry *
  * whole request may run on the loop thread; also when there is none. */
 bool rpc_request_inline(const struct rpc_request *r);
 
+/* True when r is one call (not a batch) of an RPC_LOOP_READ method. */
+bool rpc_request_loop_read(const struct rpc_request *r);
+
 /* True when every call still to run is RPC_WAITS (and there is one): the
  * request goes to the wait pool. */
 bool rpc_request_waits(const struct rpc_request *r);

@@ -118,6 +118,42 @@ static void arm_timer(struct rpc_host *h)
     evtimer_add(h->timer, &tv);
 }
 
+/* ---- loop reads (job.h) ---------------------------------------------------- */
+
+/* True when r is one call of an RPC_LOOP_READ method (a batch is never one)
+ * and nothing else waits for the loop. */
+static bool loop_read_now(struct rpc_host *h, const struct rpc_request *r)
+{
+    if (h->loop_reads_off_until && now_ms() < h->loop_reads_off_until)
+        return false;
+    return rpc_request_loop_read(r) &&
+           event_base_get_num_events(h->base, EVENT_BASE_COUNT_ACTIVE) == 0;
+}
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The guard of job.h: counts slow loop reads, pauses them after a run. */
+static void loop_read_took(struct rpc_host *h, int64_t us)
+{
+    if (us <= RPC_LOOP_READ_BUDGET_US)
+        return;
+    int64_t now = now_ms();
+    h->loop_read_strikes = now - h->loop_read_slow_at < 1000 ? h->loop_read_strikes + 1 : 1;
+    h->loop_read_slow_at = now;
+    if (h->loop_read_strikes < RPC_LOOP_READ_STRIKES)
+        return;
+    h->loop_read_strikes = 0;
+    h->loop_reads_off_until = now + RPC_LOOP_READ_PAUSE_S * 1000;
+    log_info("RPC: %d state reads on the event loop took over %d us each (the last %lld us); "
+             "state reads go to the workers for %d s", RPC_LOOP_READ_STRIKES,
+             RPC_LOOP_READ_BUDGET_US, (long long)us, RPC_LOOP_READ_PAUSE_S);
+}
+
 /* ---- the three stages ------------------------------------------------------ */
 
 /* Worker thread. */
@@ -258,8 +294,10 @@ void rpc_host_submit(struct rpc_host *h, char *body, size_t len, bool authentica
             fn(target, 401, NULL, 0, 0);
             return;
         }
-        if (rpc_request_inline(req)) {
+        bool loop_read = false;
+        if (rpc_request_inline(req) || (loop_read = loop_read_now(h, req))) {
             log_calls(req, transport, authenticated);
+            int64_t t0 = loop_read ? now_us() : 0;
             atomic_bool never = false;
             struct rpc_ctx proto;
             memset(&proto, 0, sizeof proto);
@@ -269,6 +307,8 @@ void rpc_host_submit(struct rpc_host *h, char *body, size_t len, bool authentica
             proto.conn = conn;
             proto.cancelled = &never;
             rpc_request_run(req, &proto, true);
+            if (loop_read)
+                loop_read_took(h, now_us() - t0);
             char *out = NULL;
             size_t olen = 0;
             if (rpc_request_reply(req, &out, &olen))

@@ -4,7 +4,9 @@
  *
  *   loop thread   rpc_host_submit: small bodies are parsed at once; a
  *                 request refused for lack of credentials, or made only of
- *                 RPC_INLINE / RPC_ON_LOOP calls, is answered right there
+ *                 RPC_INLINE / RPC_ON_LOOP calls, is answered right there;
+ *                 so is a single read of one account or slot (see "Loop
+ *                 reads" below) while the loop has nothing else to do
  *   worker        parse, credentials check, run the calls, serialize
  *   loop thread   run RPC_ON_LOOP calls, hand the reply to the transport
  *
@@ -39,6 +41,26 @@ struct rpc_job;
  * than the trip to a worker) so cheap calls never leave the loop. */
 #define RPC_INLINE_PARSE_MAX 16384
 
+/*
+ * Loop reads. RPC_LOOP_READ methods (eth_getBalance, eth_getCode,
+ * eth_getStorageAt) read one account (or slot) through a database
+ * snapshot (chainread.h): thread-safe
+ * and bounded (a header, a few trie nodes; about 20-40 us here), but not
+ * constant-time like RPC_INLINE. When such a call comes alone and no other
+ * event of the loop is waiting to be handled, the loop runs it itself: with
+ * one client, the hop to a worker and back (two thread wake-ups) costs more
+ * than the read. When other events wait, it goes to a worker as before, so
+ * that under load the reads spread over the cores and never delay other
+ * connections. Guard: RPC_LOOP_READ_STRIKES loop reads in a row that each
+ * take longer than RPC_LOOP_READ_BUDGET_US, less than a second apart (a
+ * cold disk), turn loop reads off for RPC_LOOP_READ_PAUSE_S seconds. One
+ * slow read alone does not: on a busy machine the loop thread is sometimes
+ * preempted in the middle of a read.
+ */
+#define RPC_LOOP_READ_BUDGET_US 2000
+#define RPC_LOOP_READ_STRIKES 3
+#define RPC_LOOP_READ_PAUSE_S 10
+
 typedef void (*rpc_reply_fn)(void *target, int status, char *body, size_t len, unsigned after);
 
 /* Threads of the wait pool (RPC_WAITS requests): they sleep on the chain
@@ -58,6 +80,9 @@ struct rpc_host {
     struct event *timer;
     size_t nlive;
     bool stopping;
+    int64_t loop_reads_off_until;           /* monotonic ms; see "Loop reads" */
+    int64_t loop_read_slow_at;              /* monotonic ms of the last slow one */
+    unsigned loop_read_strikes;
 };
 
 /* Starts the worker pool and the timer. env must outlive the host and have

@@ -1,4 +1,4 @@
-# rpc: the JSON-RPC server (HTTP on evhttp, WebSocket), request processing,
+# rpc: the JSON-RPC server (HTTP/1.1 of our own, WebSocket), request processing,
 # method registry, worker pool, credentials, and one file per namespace.
 noinst_LIBRARIES += libspectrum_rpc.a
 libspectrum_rpc_a_CPPFLAGS = $(AM_CPPFLAGS) $(EVENT_CFLAGS) $(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
@@ -45,6 +45,11 @@ libspectrum_rpc_a_SOURCES += \
 libspectrum_rpc_a_SOURCES += \
 	src/rpc/callexec.c src/rpc/callexec.h \
 	src/rpc/eth_call.c src/rpc/eth_proof.c src/rpc/eth_index.c src/rpc/eth_sync.c
+# issue 5: http — the HTTP/1.1 server of the JSON-RPC port (replaces evhttp).
+libspectrum_rpc_a_SOURCES += \
+	src/rpc/http_parse.c src/rpc/http_parse.h \
+	src/rpc/http_conn.c src/rpc/http_conn.h
+# end issue 5: http
 # issue 8: meshbox — the meshbox_ namespace (MeshBox status, weights, receipts)
 libspectrum_rpc_a_SOURCES += src/rpc/meshbox.c src/rpc/meshbox.h
 # end issue 8: meshbox

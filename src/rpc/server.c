@@ -2,36 +2,28 @@
  * server.c — the HTTP side of the RPC server and the start/stop of the whole
  * (registry, worker pool, HTTP, WebSocket, cookie); see server.h.
  *
- * evhttp does the HTTP/1.1 work (parsing, keep-alive, body size limit with
- * a 413, lingering close). Two things it lacks in libevent 2.1 are added
- * here:
+ * The HTTP/1.1 work is in http_conn.c (connections, keep-alive, pipelining,
+ * limits) and http_parse.c (heads); this file is the JSON-RPC policy on top:
+ * the checks of server.h in their order, the hand-over of bodies to the
+ * request host (job.h) and the replies. It replaced evhttp, whose
+ * per-request cost (header lists, several allocations, an epoll_ctl per
+ * request) was most of what a cheap call cost (doc/benchmarks.md).
  *
- *  - A connection limit. The server creates each connection's bufferevent
- *    itself (evhttp_set_bevcb), which counts it, and one loop iteration
- *    later, when evhttp has wrapped the bufferevent in its connection object
- *    (evhttp passes that object as the bufferevent's callback argument),
- *    registers a close callback on that object, which uncounts it. At the
- *    limit the listeners are disabled; the kernel's queue holds newcomers.
- *    If the connection died before that iteration, its bufferevent has lost
- *    its callbacks and it is uncounted at once.
+ *  - Connection limit: the listeners are disabled while -rpcmaxconnections
+ *    sockets are open; the kernel's listen queue holds newcomers.
  *
  *  - Delayed 401s: a wrong password is answered after 250 ms (bitcoind
  *    does the same) without blocking the loop: the request waits on a timer.
  *
- * A request held by the server (waiting for a worker or for its 401) stays
- * valid even if the client goes away: evhttp then detaches it from the
- * connection and frees it when it is answered. So every held request is
+ * A request handed to a worker or to a 401 timer keeps its connection
+ * allocated (http_conn.h) even if the client goes away, so every request is
  * answered exactly once, at shutdown too.
  */
 #include "rpc/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -48,29 +40,24 @@
 #include "rpc/auth.h"
 #include "rpc/dispatch.h"
 #include "rpc/filters.h"
+#include "rpc/http_conn.h"
 #include "rpc/job.h"
 #include "rpc/methods.h"
 #include "rpc/options.h"
 #include "util/err.h"
 #include "util/log.h"
 
-#define HTTP_HEADERS_MAX (64u << 10)
 #define HTTP_IDLE_SECONDS 60
 #define HTTP_BACKLOG 1024
 #define AUTH_FAIL_DELAY_MS 250
 #define FD_RESERVE 1400         /* database (LevelDB keeps up to 1000 open), logs, p2p */
-#define PROBES_MAX 4096
+#define CORS_FIELDS_MAX (HTTP_HEAD_MAX + 256)
 
 struct delayed {                /* a 401 waiting for its timer */
     struct rpc_server *s;
-    struct evhttp_request *req;
+    struct http_conn *conn;
     struct event *ev;
     struct delayed *prev, *next;
-};
-
-struct http_call {              /* a request waiting for its job */
-    struct rpc_server *s;
-    struct evhttp_request *req;
 };
 
 struct rpc_server {
@@ -82,16 +69,14 @@ struct rpc_server {
     bool host_ready;
     struct rpc_ws *ws;
     /* HTTP */
-    struct evhttp *http;
-    struct evhttp_bound_socket *bound[RPC_ENDPOINTS_MAX];
-    size_t nbound;
-    size_t nconns;
+    struct http_conn_set conns;
+    bool http_ready;
+    struct evconnlistener *listeners[RPC_ENDPOINTS_MAX];
+    size_t nlisteners;
     bool paused;
-    struct bufferevent *probes[PROBES_MAX];
-    size_t nprobes;
-    struct event *probe_ev;
     struct event *resume_ev;
     struct delayed *delayed;
+    bool stopping;
     bool stop_requested;
     time_t last_403, last_401;
 };
@@ -107,76 +92,51 @@ static bool log_now(time_t *last)
     return true;
 }
 
-/* ---- connection limit ----------------------------------------------------- */
+/* ---- connections and their limit ------------------------------------------------ */
 
 static void listeners_set(struct rpc_server *s, bool on)
 {
     if (s->paused == !on)
         return;
     s->paused = !on;
-    for (size_t i = 0; i < s->nbound; i++) {
-        struct evconnlistener *l = evhttp_bound_socket_get_listener(s->bound[i]);
+    for (size_t i = 0; i < s->nlisteners; i++) {
         if (on)
-            evconnlistener_enable(l);
+            evconnlistener_enable(s->listeners[i]);
         else
-            evconnlistener_disable(l);
+            evconnlistener_disable(s->listeners[i]);
     }
 }
 
-static void conn_gone(struct rpc_server *s)
+static void on_conn_close(void *arg)
 {
-    if (s->nconns)
-        s->nconns--;
-    if (s->nconns < s->cfg.max_connections)
+    struct rpc_server *s = arg;
+    if (!s->stopping && s->conns.open < s->cfg.max_connections)
         listeners_set(s, true);
 }
 
-static void on_conn_close(struct evhttp_connection *evcon, void *arg)
-{
-    conn_gone(arg);
-}
-
-/* One loop iteration after accept: evhttp now owns the bufferevent. */
-static void on_probe(evutil_socket_t fd, short what, void *arg)
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+                      int salen, void *arg)
 {
     struct rpc_server *s = arg;
-    size_t n = s->nprobes;
-    s->nprobes = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct bufferevent *bev = s->probes[i];
-        void *cbarg = NULL;
-        bufferevent_getcb(bev, NULL, NULL, NULL, &cbarg);
-        if (cbarg)
-            evhttp_connection_set_closecb(cbarg, on_conn_close, s);
-        else
-            conn_gone(s);
-        bufferevent_decref(bev);
+    struct http_conn *c;
+    if (s->stopping) {
+        close(fd);
+        return;
     }
-}
-
-static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
-{
-    struct rpc_server *s = arg;
-    if (s->nprobes == PROBES_MAX)
-        return NULL;    /* uncounted; cannot happen with the listeners paused earlier */
-    struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-    if (!bev)
-        return NULL;
-    bufferevent_incref(bev);
-    s->probes[s->nprobes++] = bev;
-    if (s->nprobes == 1)
-        event_active(s->probe_ev, EV_READ, 0);
-    if (++s->nconns >= s->cfg.max_connections || s->nprobes == PROBES_MAX)
+    if (http_conn_new(&s->conns, fd, sa, (socklen_t)salen, &c)) {
+        log_warn("rpc: %s", err_msg());
+        return;
+    }
+    if (s->conns.open >= s->cfg.max_connections)
         listeners_set(s, false);
-    return bev;
 }
 
 static void on_resume(evutil_socket_t fd, short what, void *arg)
 {
     struct rpc_server *s = arg;
-    if (!s->paused)
-        for (size_t i = 0; i < s->nbound; i++)
-            evconnlistener_enable(evhttp_bound_socket_get_listener(s->bound[i]));
+    if (!s->paused && !s->stopping)
+        for (size_t i = 0; i < s->nlisteners; i++)
+            evconnlistener_enable(s->listeners[i]);
 }
 
 static void on_accept_error(struct evconnlistener *l, void *arg)
@@ -184,27 +144,22 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
     /* Out of descriptors: pause accepting for a moment instead of spinning. */
     struct rpc_server *s = arg;
     log_warn("rpc: accept failed (%s); pausing new connections for 100 ms", strerror(errno));
-    for (size_t i = 0; i < s->nbound; i++)
-        evconnlistener_disable(evhttp_bound_socket_get_listener(s->bound[i]));
+    for (size_t i = 0; i < s->nlisteners; i++)
+        evconnlistener_disable(s->listeners[i]);
     struct timeval tv = {0, 100000};
     evtimer_add(s->resume_ev, &tv);
 }
 
 /* ---- replies ---------------------------------------------------------------- */
 
-static void cleanup_free(const void *data, size_t len, void *arg)
+/* The CORS fields for an allowed Origin of the request (empty otherwise). */
+static const char *cors_fields(struct rpc_server *s, const struct http_head *h, char *buf,
+                               size_t cap)
 {
-    free((void *)data);
-}
-
-static void add_cors(struct rpc_server *s, struct evhttp_request *req)
-{
-    const char *origin = evhttp_find_header(evhttp_request_get_input_headers(req), "Origin");
-    if (!origin || !rpc_cors_allows(&s->cfg, origin))
-        return;
-    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-    evhttp_add_header(h, "Access-Control-Allow-Origin", origin);
-    evhttp_add_header(h, "Vary", "Origin");
+    buf[0] = 0;
+    if (h && h->origin && rpc_cors_allows(&s->cfg, h->origin))
+        snprintf(buf, cap, "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\n", h->origin);
+    return buf;
 }
 
 static void request_stop(struct rpc_server *s)
@@ -216,7 +171,7 @@ static void request_stop(struct rpc_server *s)
         s->env.request_stop(s->env.stop_arg);
 }
 
-static void on_stop_sent(struct evhttp_request *req, void *arg)
+static void on_stop_sent(void *arg)
 {
     request_stop(arg);
 }
@@ -226,49 +181,40 @@ static void on_stop_timer(evutil_socket_t fd, short what, void *arg)
     request_stop(arg);
 }
 
-static void send_status(struct evhttp_request *req, int code, const char *reason)
-{
-    evhttp_send_reply(req, code, reason, NULL);
-}
+static const char unauthorized_fields[] = "WWW-Authenticate: Basic realm=\"jsonrpc\"\r\n";
 
 static void http_reply(void *target, int status, char *body, size_t len, unsigned after)
 {
-    struct http_call *hc = target;
-    struct rpc_server *s = hc->s;
-    struct evhttp_request *req = hc->req;
-    free(hc);
-    add_cors(s, req);
-    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    struct http_conn *c = target;
+    struct rpc_server *s = http_conn_set_of(c)->arg;
     if (status == 401) {
         free(body);
-        evhttp_add_header(h, "WWW-Authenticate", "Basic realm=\"jsonrpc\"");
-        send_status(req, 401, "Unauthorized");
+        http_conn_reply(c, 401, unauthorized_fields, NULL, 0, NULL, NULL);
         return;
     }
     if (status != 200) {
         free(body);
-        send_status(req, 503, "Service Unavailable");
+        http_conn_reply(c, 503, NULL, NULL, 0, NULL, NULL);
         return;
     }
+    char fields[CORS_FIELDS_MAX + 64];
+    cors_fields(s, http_conn_head(c), fields, CORS_FIELDS_MAX);
     if (!body) {
-        send_status(req, 204, "No Content");
+        http_conn_reply(c, 204, fields, NULL, 0, NULL, NULL);
         return;
     }
-    evhttp_add_header(h, "Content-Type", "application/json");
-    if (evbuffer_add_reference(evhttp_request_get_output_buffer(req), body, len, cleanup_free,
-                               NULL) != 0) {
-        free(body);
-        send_status(req, 503, "Service Unavailable");
-        return;
-    }
+    size_t fl = strlen(fields);
+    snprintf(fields + fl, sizeof fields - fl, "Content-Type: application/json\r\n");
     if (after & RPC_AFTER_STOP) {
         /* Stop once the reply is on the wire; the timer covers a client that
          * vanished before it was written. */
-        evhttp_request_set_on_complete_cb(req, on_stop_sent, s);
         struct timeval tv = {0, 500000};
         event_base_once(s->base, -1, EV_TIMEOUT, on_stop_timer, s, &tv);
+        http_conn_reply(c, 200, fields, body, len, on_stop_sent, s);
+    } else {
+        http_conn_reply(c, 200, fields, body, len, NULL, NULL);
     }
-    evhttp_send_reply(req, 200, "OK", NULL);
+    free(body);
 }
 
 static void delayed_unlink(struct rpc_server *s, struct delayed *d)
@@ -286,25 +232,23 @@ static void on_delayed(evutil_socket_t fd, short what, void *arg)
     struct delayed *d = arg;
     struct rpc_server *s = d->s;
     delayed_unlink(s, d);
-    evhttp_add_header(evhttp_request_get_output_headers(d->req), "WWW-Authenticate",
-                      "Basic realm=\"jsonrpc\"");
-    send_status(d->req, 401, "Unauthorized");
+    http_conn_reply(d->conn, 401, unauthorized_fields, NULL, 0, NULL, NULL);
     event_free(d->ev);
     free(d);
 }
 
-static void delay_401(struct rpc_server *s, struct evhttp_request *req)
+static void delay_401(struct rpc_server *s, struct http_conn *c)
 {
     struct delayed *d = calloc(1, sizeof *d);
     if (d)
         d->ev = evtimer_new(s->base, on_delayed, d);
     if (!d || !d->ev) {
         free(d);
-        send_status(req, 401, "Unauthorized");
+        http_conn_reply(c, 401, unauthorized_fields, NULL, 0, NULL, NULL);
         return;
     }
     d->s = s;
-    d->req = req;
+    d->conn = c;
     d->next = s->delayed;
     if (s->delayed)
         s->delayed->prev = d;
@@ -328,72 +272,79 @@ static bool json_content_type(const char *ct)
     return next == 0 || next == ';' || next == ' ';
 }
 
-static void on_request(struct evhttp_request *req, void *arg)
+/* The checks a head alone decides, in server.h's order (413 follows in
+ * http_conn.c, then on_request). */
+static void on_head(void *arg, struct http_conn *c, const struct http_head *h)
 {
     struct rpc_server *s = arg;
-    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-    const struct sockaddr *peer = evcon ? evhttp_connection_get_addr(evcon) : NULL;
+    const struct sockaddr *peer = http_conn_peer(c);
     if (!rpc_acl_allows(&s->cfg.acl, peer)) {
         if (log_now(&s->last_403)) {
             char who[RPC_ADDR_TEXT_MAX];
             rpc_addr_format(peer, who, sizeof who);
             log_info("RPC: refused %s (not in -rpcallowip)", who);
         }
-        send_status(req, 403, "Forbidden");
+        http_conn_reply(c, 403, NULL, NULL, 0, NULL, NULL);
         return;
     }
-    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
-    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
-    enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-    if (cmd == EVHTTP_REQ_OPTIONS) {
-        const char *origin = evhttp_find_header(in, "Origin");
-        if (!origin || !rpc_cors_allows(&s->cfg, origin)) {
-            send_status(req, 403, "Forbidden");
+    char fields[CORS_FIELDS_MAX + 256];
+    if (h->method == HTTP_METHOD_OPTIONS) {
+        if (!h->origin || !rpc_cors_allows(&s->cfg, h->origin)) {
+            http_conn_reply(c, 403, NULL, NULL, 0, NULL, NULL);
             return;
         }
-        add_cors(s, req);
-        evhttp_add_header(out, "Access-Control-Allow-Methods", "POST, OPTIONS");
-        evhttp_add_header(out, "Access-Control-Allow-Headers", "Content-Type, Authorization");
-        evhttp_add_header(out, "Access-Control-Max-Age", "600");
-        send_status(req, 204, "No Content");
+        cors_fields(s, h, fields, CORS_FIELDS_MAX);
+        size_t fl = strlen(fields);
+        snprintf(fields + fl, sizeof fields - fl,
+                 "Access-Control-Allow-Methods: POST, OPTIONS\r\n"
+                 "Access-Control-Allow-Headers: Content-Type, Authorization\r\n"
+                 "Access-Control-Max-Age: 600\r\n");
+        http_conn_reply(c, 204, fields, NULL, 0, NULL, NULL);
         return;
     }
-    if (cmd != EVHTTP_REQ_POST) {
-        evhttp_add_header(out, "Allow", "POST, OPTIONS");
-        send_status(req, 405, "Method Not Allowed");
+    if (h->method != HTTP_METHOD_POST) {
+        http_conn_reply(c, 405, "Allow: POST, OPTIONS\r\n", NULL, 0, NULL, NULL);
         return;
     }
-    if (!json_content_type(evhttp_find_header(in, "Content-Type"))) {
-        add_cors(s, req);
-        send_status(req, 415, "Unsupported Media Type");
+    if (!json_content_type(h->content_type)) {
+        http_conn_reply(c, 415, cors_fields(s, h, fields, CORS_FIELDS_MAX), NULL, 0, NULL, NULL);
         return;
     }
-    enum rpc_auth_result ar = rpc_auth_check(&s->cfg.auth, evhttp_find_header(in, "Authorization"));
+}
+
+static void on_request(void *arg, struct http_conn *c, const struct http_head *h,
+                       const char *body, size_t len)
+{
+    struct rpc_server *s = arg;
+    if (s->stopping || !s->host_ready) {
+        http_conn_reply(c, 503, NULL, NULL, 0, NULL, NULL);
+        return;
+    }
+    enum rpc_auth_result ar = rpc_auth_check(&s->cfg.auth, h->authorization);
     if (ar == RPC_AUTH_BAD) {
         if (log_now(&s->last_401)) {
             char who[RPC_ADDR_TEXT_MAX];
-            rpc_addr_format(peer, who, sizeof who);
+            rpc_addr_format(http_conn_peer(c), who, sizeof who);
             log_info("RPC: wrong credentials from %s", who);
         }
-        delay_401(s, req);
+        delay_401(s, c);
         return;
     }
-    struct evbuffer *body = evhttp_request_get_input_buffer(req);
-    size_t len = evbuffer_get_length(body);
     char *copy = malloc(len ? len : 1);
-    struct http_call *hc = malloc(sizeof *hc);
-    if (!copy || !hc) {
-        free(copy);
-        free(hc);
-        send_status(req, 503, "Service Unavailable");
+    if (!copy) {
+        http_conn_reply(c, 503, NULL, NULL, 0, NULL, NULL);
         return;
     }
-    evbuffer_remove(body, copy, len);
-    hc->s = s;
-    hc->req = req;
+    memcpy(copy, body, len);
     rpc_host_submit(&s->host, copy, len, ar == RPC_AUTH_OK, RPC_TRANSPORT_HTTP, NULL, http_reply,
-                    hc);
+                    c);
 }
+
+static const struct http_conn_ops http_ops = {
+    .on_head = on_head,
+    .on_request = on_request,
+    .on_close = on_conn_close,
+};
 
 /* ---- start and stop ---------------------------------------------------------- */
 
@@ -453,28 +404,20 @@ static int listen_on(const struct rpc_endpoint *e)
 
 static int start_http(struct rpc_server *s)
 {
-    s->http = evhttp_new(s->base);
-    s->probe_ev = event_new(s->base, -1, 0, on_probe, s);
     s->resume_ev = evtimer_new(s->base, on_resume, s);
-    if (!s->http || !s->probe_ev || !s->resume_ev)
+    if (!s->resume_ev)
         return err_set(ERR_NOMEM, "rpc: cannot create the HTTP server");
-    evhttp_set_gencb(s->http, on_request, s);
-    evhttp_set_bevcb(s->http, on_new_bev, s);
-    evhttp_set_max_body_size(s->http, (ev_ssize_t)s->cfg.max_request);
-    evhttp_set_max_headers_size(s->http, HTTP_HEADERS_MAX);
-    evhttp_set_timeout(s->http, HTTP_IDLE_SECONDS);
-    evhttp_set_flags(s->http, EVHTTP_SERVER_LINGERING_CLOSE);
-    evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
-                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-                                            EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
-    evhttp_set_default_content_type(s->http, "application/json");
+    http_conn_set_init(&s->conns, s->base, &http_ops, s, s->cfg.max_request, HTTP_IDLE_SECONDS);
+    s->http_ready = true;
     char failed[512] = "";
     for (size_t i = 0; i < s->cfg.nhttp_bind; i++) {
         const struct rpc_endpoint *e = &s->cfg.http_bind[i];
         int fd = listen_on(e);
-        struct evhttp_bound_socket *b = fd >= 0 ? evhttp_accept_socket_with_handle(s->http, fd)
-                                                : NULL;
-        if (!b) {
+        struct evconnlistener *l =
+            fd >= 0 ? evconnlistener_new(s->base, on_accept, s,
+                                         LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd)
+                    : NULL;
+        if (!l) {
             int saved = errno;
             if (fd >= 0)
                 close(fd);
@@ -488,11 +431,11 @@ static int start_http(struct rpc_server *s)
                      strerror(saved));
             continue;
         }
-        evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(b), on_accept_error);
-        s->bound[s->nbound++] = b;
+        evconnlistener_set_error_cb(l, on_accept_error);
+        s->listeners[s->nlisteners++] = l;
         log_info("HTTP JSON-RPC listening on %s", e->text);
     }
-    if (failed[0] || s->nbound == 0)
+    if (failed[0] || s->nlisteners == 0)
         return err_set(ERR_IO, "Unable to bind the RPC server on %s (another node running? see "
                                "-rpcport, -rpcbind, -norpc)",
                        failed[0] ? failed : "any address");
@@ -592,10 +535,11 @@ void rpc_server_stop(struct rpc_server *s)
 {
     if (!s)
         return;
-    /* No new connections. */
-    for (size_t i = 0; i < s->nbound; i++)
-        evhttp_del_accept_socket(s->http, s->bound[i]);
-    s->nbound = 0;
+    /* No new connections, and 503 for requests that arrive from now on. */
+    s->stopping = true;
+    for (size_t i = 0; i < s->nlisteners; i++)
+        evconnlistener_free(s->listeners[i]);
+    s->nlisteners = 0;
     /* Answer what is in flight (503), after the running handlers finish. */
     if (s->host_ready)
         rpc_host_shutdown(&s->host);
@@ -608,15 +552,12 @@ void rpc_server_stop(struct rpc_server *s)
     while (s->delayed) {
         struct delayed *d = s->delayed;
         delayed_unlink(s, d);
-        send_status(d->req, 401, "Unauthorized");
+        http_conn_reply(d->conn, 401, unauthorized_fields, NULL, 0, NULL, NULL);
         event_free(d->ev);
         free(d);
     }
-    on_probe(-1, 0, s);     /* release the bufferevents still probed */
-    if (s->http)
-        evhttp_free(s->http);
-    if (s->probe_ev)
-        event_free(s->probe_ev);
+    if (s->http_ready)
+        http_conn_set_close_all(&s->conns);
     if (s->resume_ev)
         event_free(s->resume_ev);
     rpc_auth_remove_cookie(&s->cfg.auth);

@@ -8,3 +8,13 @@ test_fuzz_fuzz_rpc_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 test_fuzz_fuzz_rpc_LDFLAGS = $(FUZZ_LINK_FLAGS)
 test_fuzz_fuzz_rpc_LDADD = $(FUZZ_LIBS)
 endif
+# issue 5: http — the HTTP head parser of the JSON-RPC port.
+if ENABLE_FUZZ
+noinst_PROGRAMS += test/fuzz/fuzz_http_parse
+FUZZ_TARGETS += test/fuzz/fuzz_http_parse
+test_fuzz_fuzz_http_parse_SOURCES = test/fuzz/fuzz_http_parse.c
+test_fuzz_fuzz_http_parse_CFLAGS = $(AM_CFLAGS)
+test_fuzz_fuzz_http_parse_LDFLAGS = $(FUZZ_LINK_FLAGS)
+test_fuzz_fuzz_http_parse_LDADD = $(FUZZ_LIBS)
+endif
+# end issue 5: http

@@ -46,3 +46,11 @@ TESTS += test/unit/test_rpc_trace
 test_unit_test_rpc_trace_SOURCES = test/unit/test_rpc_trace.c $(EVM_HARNESS)
 test_unit_test_rpc_trace_CFLAGS = $(RPC_UNIT_CFLAGS)
 test_unit_test_rpc_trace_LDADD = $(UNIT_LIBS)
+# issue 5: http — the HTTP/1.1 layer of the JSON-RPC port (rpc/http_parse.h,
+# rpc/http_conn.h): strict heads, limits, pipelining, split input, closing.
+check_PROGRAMS += test/unit/test_rpc_http
+TESTS += test/unit/test_rpc_http
+test_unit_test_rpc_http_SOURCES = test/unit/test_rpc_http.c
+test_unit_test_rpc_http_CFLAGS = $(RPC_UNIT_CFLAGS)
+test_unit_test_rpc_http_LDADD = $(UNIT_LIBS)
+# end issue 5: http
