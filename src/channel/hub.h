@@ -481,4 +481,123 @@ int ch_hub_get_flow(struct ch_hub *h, const uint8_t channel_id[32], struct ch_hu
 int ch_hub_flow_calldata(const struct ch_hub_flow *f, struct bytes *out);
 /* ---- end withdraw and cooperative settle (hub_settle.c) ---- */
 
+/* ---- user operations (hub_ops.c) ---- */
+/* The rest of photon.md §5's user operations (doc/channels.md "User
+ * operations"): the stored fee policy, mesh mode (§4.2), caller-held
+ * secrets, cancel, a secret learned out of band, and the third-party
+ * delegation bundle (§4.3). The ones that act on mediated transfers live in
+ * hub_mediated.c (they share its roles' code), the others in hub_ops.c.
+ * Every function waits for the hub's turn (Thread: any but the hub's) and
+ * returns ERR_BADSTATE when the hub is stopped. */
+
+/* A copy of the stored fee policy (ch_hub_set_fee_policy).
+ * Returns: 0; ERR_NOMEM; ERR_BADSTATE.
+ * Out: *out (initialised here; the caller frees it with ch_fee_policy_free,
+ *      also after an error). */
+int ch_hub_get_fee_policy(struct ch_hub *h, struct ch_fee_policy *out);
+
+/* Mesh mode on or off (photon.md §4.2): while on, ch_hub_transfer_mediated
+ * is refused (ERR_BADSTATE, context "mesh mode") and every received
+ * MediatedTransfer is accepted and at once announced disposed (code
+ * CH_MED_E_MESH = 1014) so that the payer gets its lock back without its
+ * channel's outbox stalling; direct transfers, withdraw and settle go on.
+ * In memory only: off after each start.
+ * Returns: 0; ERR_BADSTATE. */
+int ch_hub_set_mesh(struct ch_hub *h, bool mesh);
+int ch_hub_get_mesh(struct ch_hub *h, bool *mesh);
+
+/* ch_hub_transfer_mediated with the caller's secret HELD (Photon's
+ * transfer with a user secret): the target's SecretRequest is left
+ * unacknowledged (the target sends it again every resend interval) until
+ * ch_hub_allow_reveal; the next one then gets the secret. Same arguments
+ * (secret is required) and errors. */
+int ch_hub_transfer_mediated_held(struct ch_hub *h, const uint8_t target[20],
+                                  const uint8_t token[20], const u256 *amount,
+                                  const u256 *fee_max, uint64_t expiration,
+                                  const uint8_t secret[32], uint8_t secret_hash[32]);
+
+/* Lets a held transfer of ours reveal its secret (stored first) when the
+ * target's SecretRequest comes next (it is resent until acknowledged). A
+ * transfer not held is left as it is.
+ * Returns: 0; ERR_NOTFOUND (no transfer under way with that hash);
+ *          ERR_INVAL (we are not its initiator); ERR_BADSTATE (it was
+ *          cancelled); ERR_IO (not stored: the hub failed). */
+int ch_hub_allow_reveal(struct ch_hub *h, const uint8_t secret_hash[32]);
+
+/* Cancels a transfer we initiated whose secret we have not revealed
+ * (status CAN_CANCEL): the status becomes CANCELED (Photon's 4) in a stored
+ * turn and the secret is never revealed; the lock stays with the first hop
+ * until it expires and is removed (expiration + 17), as Photon does. The
+ * status stays CANCELED (not FAILED) through that removal or a disposal;
+ * only a secret revealed by someone else (leaked) can still make it
+ * SUCCESS. A second cancel is a no-op.
+ * Returns: 0; ERR_NOTFOUND (unknown secret hash); ERR_INVAL (not ours:
+ *          we are its mediator or target); ERR_BADSTATE (the secret was
+ *          revealed, or the transfer ended: context names the status);
+ *          ERR_IO. */
+int ch_hub_cancel_transfer(struct ch_hub *h, const uint8_t secret_hash[32]);
+
+/* Gives the hub the secret of a lock it holds as target or mediator,
+ * learned out of band (Photon's registersecret): stored, then revealed to
+ * the payer as if the payee or initiator had sent it (a mediator also
+ * unlocks its payee when that is safe). Known already: nothing happens.
+ * Returns: 0; ERR_NOTFOUND (no transfer under way with sha256(secret));
+ *          ERR_INVAL (we initiated it: we have the secret); ERR_IO. */
+int ch_hub_register_secret(struct ch_hub *h, const uint8_t secret[32]);
+
+/* One lock of the partner's tree that a monitoring service may unlock for
+ * us (unlockDelegate): the lock, its merkle proof in the partner's latest
+ * locksroot, its secret and our UnlockDelegate signature naming the
+ * delegatee. */
+struct ch_hub_delegate_unlock {
+    struct ch_lock lock;
+    uint8_t proof[CH_PROOF_MAX];
+    size_t proof_len;
+    uint8_t secret[32];
+    uint8_t sig[CH_SIG_LEN];
+};
+
+/* The partner's DisposedProof of one of our locks (punishObsoleteUnlock
+ * with us as the beneficiary). */
+struct ch_hub_delegate_punish {
+    uint8_t lockhash[32];
+    uint8_t additional_hash[32];
+    uint8_t sig[CH_SIG_LEN];        /* the partner's */
+};
+
+/* The delegation bundle of photon.md §4.3 for one channel life. */
+struct ch_hub_delegation {
+    uint8_t channel_id[32];
+    uint64_t open_block;
+    uint8_t token[20];
+    uint8_t partner[20];
+    uint8_t participant[20];        /* us */
+    uint8_t delegatee[20];
+    bool has_update;                /* false: the partner sent no proof yet */
+    struct ch_signed_bp partner_bp; /* its latest proof and signature */
+    uint8_t participant_sig[CH_SIG_LEN]; /* ours, BalanceProofDelegate over it */
+    struct ch_hub_delegate_unlock *unlocks; /* malloc'ed (ch_hub_delegation_free) */
+    size_t n_unlocks;
+    struct ch_hub_delegate_punish *punishes;
+    size_t n_punishes;
+};
+
+/* Builds the bundle a monitoring service at `delegatee` needs to defend our
+ * side of channel_id's latest life while we are away: the partner's newest
+ * balance proof with our BalanceProofDelegate signature
+ * (updateBalanceProofDelegate), every partner lock whose secret we know with
+ * its proof and our UnlockDelegate signature (unlockDelegate), and every
+ * DisposedProof the partner signed for our locks (punishObsoleteUnlock).
+ * Signs with the hub key; changes nothing.
+ * Returns: 0; ERR_NOTFOUND (no such channel); ERR_BADSTATE (settled, or
+ *          the hub stopped); ERR_INVAL (the delegatee is the zero address);
+ *          ERR_NOMEM; the store's errors (reading the disposed records).
+ * Out: *out (ch_hub_delegation_free, also after an error). */
+int ch_hub_third_party(struct ch_hub *h, const uint8_t channel_id[32],
+                       const uint8_t delegatee[20], struct ch_hub_delegation *out);
+
+/* Frees the arrays of d (NULL is ignored). */
+void ch_hub_delegation_free(struct ch_hub_delegation *d);
+/* ---- end user operations (hub_ops.c) ---- */
+
 #endif

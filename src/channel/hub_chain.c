@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "channel/hub_internal.h"
+#include "channel/misbehave.h"
 #include "channel/watchdog.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -47,6 +48,7 @@ struct ch_hub_chain {
     uint8_t sr[20];
     struct wd_entry *wd;
     size_t nwd, capwd;
+    unsigned misbehave;         /* enum ch_misbehave (regtest tests only) */
 };
 
 /* ---- transactions -------------------------------------------------------------- */
@@ -173,8 +175,9 @@ static int wd_reset(struct ch_hub_chain *c, const struct ch_channel *ch)
 }
 
 /* Brings the view up to the partner's newest proof the channel holds, with
- * the secrets we know and the partner locks we disposed. */
-static int wd_sync(struct ch_wd_channel *wd, const struct ch_channel *ch)
+ * the secrets we know and the partner locks we disposed (unless a test made
+ * us forget those: CH_MISBEHAVE_UNLOCK_DISPOSED). */
+static int wd_sync(struct ch_wd_channel *wd, const struct ch_channel *ch, unsigned misbehave)
 {
     const struct ch_end *pe = &ch->end[CH_PARTNER];
     if (pe->bp.nonce == 0 || ch->open_block != wd->open_block)
@@ -192,7 +195,7 @@ static int wd_sync(struct ch_wd_channel *wd, const struct ch_channel *ch)
     for (size_t i = 0; i < pe->locks.n; i++) {
         if (pe->info[i].secret_known)
             ch_wd_learn_secret(wd, pe->info[i].secret);
-        if (pe->info[i].disposed)
+        if (pe->info[i].disposed && !(misbehave & CH_MISBEHAVE_UNLOCK_DISPOSED))
             ch_wd_set_disposed(wd, pe->locks.locks[i].secret_hash);
         if (pe->info[i].registered_block)
             ch_wd_set_reveal_block(wd, pe->locks.locks[i].secret_hash,
@@ -267,7 +270,7 @@ static int run_new(struct ch_hub *h, void *arg)
         rc = wd_reset(a->c, ch);
         struct wd_entry *w = rc == 0 ? wd_find(a->c, ch->channel_id) : NULL;
         if (w)
-            rc = wd_sync(&w->wd, ch);
+            rc = wd_sync(&w->wd, ch, a->c->misbehave);
         if (w && rc == 0)
             wd_add_evidence(w, &s);
     }
@@ -484,7 +487,7 @@ static int decide(struct ch_hub_chain *c, struct wd_entry *e, const struct ch_hu
                   uint64_t block, struct tx_list *l)
 {
     const struct ch_channel *ch = hub_find_channel(c->h, e->channel_id, 0);
-    int rc = ch ? wd_sync(&e->wd, ch) : 0;
+    int rc = ch ? wd_sync(&e->wd, ch, c->misbehave) : 0;
     if (rc)
         log_warn("Channel hub: watchdog view: %s", err_msg());
     struct ch_wd_action act[CH_WD_ACTIONS_MAX];
@@ -710,4 +713,27 @@ int ch_hub_chain_info(struct ch_hub_chain *c, const uint8_t channel_id[32], uint
 {
     struct info_arg a = {.channel_id = channel_id, .open_block = open_block, .out = out};
     return ch_hub_run(c->h, run_info, &a);
+}
+
+/* ---- test-only misbehaviour (misbehave.h) ---------------------------------------- */
+
+struct misbehave_arg {
+    struct ch_hub_chain *c;
+    unsigned flags;
+};
+
+static int run_misbehave(struct ch_hub *h, void *arg)
+{
+    (void)h;
+    struct misbehave_arg *a = arg;
+    a->c->misbehave = a->flags;
+    log_warn("Channel hub: TEST MISBEHAVIOUR on (flags %u): this hub cheats its partners",
+             a->flags);
+    return 0;
+}
+
+int ch_hub_chain_misbehave(struct ch_hub_chain *c, unsigned flags)
+{
+    struct misbehave_arg a = {.c = c, .flags = flags};
+    return ch_hub_run(c->h, run_misbehave, &a);
 }

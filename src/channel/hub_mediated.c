@@ -19,6 +19,10 @@
  * again; one for a finished transfer of ours is acknowledged too (its
  * transfer record says so), while one naming nothing we know gets no ack.
  *
+ * The user's operations on a transfer under way (hub.h "user operations":
+ * a held secret, cancel, a secret learned out of band) are commands at the
+ * end of this file, since they drive the same roles.
+ *
  * Why a file of its own: the roles share the hub's machinery but not its
  * direct-transfer paths; hub.c only routes the transport's packets here
  * (hub_med_on_packet), and everything else reaches this file through
@@ -195,6 +199,8 @@ static int save_secret(struct ch_hub *h, const struct ch_med_transfer *t)
 /* The transfer ends here: its status, and its record and secret go. */
 static int finish(struct ch_hub *h, struct ch_med_transfer *t, uint32_t status)
 {
+    if (status == CH_TRANSFER_FAILED && t->flags & CH_MED_F_CANCELED)
+        status = CH_TRANSFER_CANCELED; /* the user's cancel, not a failure */
     int rc = put_status(h, t, status);
     if (rc == 0)
         rc = ch_store_delete_mediated(h->st, t->secret_hash);
@@ -408,6 +414,7 @@ struct start_args {
     const uint8_t *target, *token, *secret;
     const u256 *amount, *fee_max;
     uint64_t expiration;
+    bool hold;                      /* the caller's secret waits for ch_hub_allow_reveal */
     uint8_t hash[32];
 };
 
@@ -420,6 +427,11 @@ static int cmd_start(struct ch_hub *h, void *arg)
         return err_set(ERR_INVAL, "channel hub: mediated transfer of amount 0");
     if (memcmp(a->target, h->addr, 20) == 0)
         return err_set(ERR_INVAL, "channel hub: mediated transfer to ourselves");
+    if (h->graph.mesh)
+        return err_set(ERR_BADSTATE, "channel hub: mesh mode: no mediated transfers (%d)",
+                       CH_MED_E_MESH);
+    if (a->hold && !a->secret)
+        return err_set(ERR_INVAL, "channel hub: a held transfer needs the caller's secret");
     struct ch_med_transfer t;
     memset(&t, 0, sizeof t);
     static const uint8_t zero[32];
@@ -452,6 +464,8 @@ static int cmd_start(struct ch_hub *h, void *arg)
     t.fee_max = *a->fee_max;
     t.block = h->cfg.block;
     t.expiration_cap = a->expiration;
+    if (a->hold)
+        t.flags |= CH_MED_F_HELD;
     rc = hub_turn_begin(h);
     if (rc == 0)
         rc = route_and_lock(h, &t);
@@ -487,6 +501,8 @@ int ch_hub_transfer_mediated(struct ch_hub *h, const uint8_t target[20], const u
     return rc;
 }
 
+static bool reveal_to_target(struct ch_hub *h, struct ch_med_transfer *t);
+
 /* The SecretRequest of the target: reveal (once valid), block (invalid). */
 static bool on_secret_request(struct ch_hub *h, const struct ch_msg *m, const uint8_t signer[20])
 {
@@ -512,7 +528,16 @@ static bool on_secret_request(struct ch_hub *h, const struct ch_msg *m, const ui
     }
     if (t->flags & CH_MED_F_BLOCKED || t->stage != CH_MED_LOCKED)
         return true; /* our RevealSecret is being resent, or never will be */
-    rc = send_reveal(h, t->target, t);
+    if (t->flags & CH_MED_F_HELD)
+        return false; /* not allowed yet: the target sends its request again */
+    return reveal_to_target(h, t);
+}
+
+/* The initiator reveals t's secret to the target: stored (stage, secret,
+ * status CANNOT_CANCEL) in the turn that sends it. Returns whether it did. */
+static bool reveal_to_target(struct ch_hub *h, struct ch_med_transfer *t)
+{
+    int rc = send_reveal(h, t->target, t);
     if (rc)
         return false; /* nothing changed */
     t->stage = CH_MED_REVEALED;
@@ -590,6 +615,12 @@ static void on_lock(struct ch_hub *h, struct ch_channel *payer_ch, const struct 
 {
     const struct ch_mediated_transfer *mt = &m->u.mediated;
     const struct ch_lock *l = &mt->lock;
+    if (h->graph.mesh) {
+        /* mesh mode: refused, but accepted and disposed at once, so that
+         * the payer's outbox (and its direct transfers) go on */
+        dispose(h, payer_ch, l, NULL, CH_MED_E_MESH, NULL);
+        return;
+    }
     if (med_find(h, l->secret_hash)) {
         dispose(h, payer_ch, l, NULL, CH_MED_E_HASH_IN_USE, NULL);
         return;
@@ -1125,4 +1156,138 @@ int ch_hub_add_route(struct ch_hub *h, const struct ch_med_edge *e)
 {
     struct status_args a = {.edge = e};
     return ch_hub_run(h, cmd_route, &a);
+}
+
+/* ---- user operations (hub.h "user operations") ---------------------------------- */
+
+int ch_hub_transfer_mediated_held(struct ch_hub *h, const uint8_t target[20],
+                                  const uint8_t token[20], const u256 *amount,
+                                  const u256 *fee_max, uint64_t expiration,
+                                  const uint8_t secret[32], uint8_t secret_hash[32])
+{
+    struct start_args a = {.target = target, .token = token, .secret = secret,
+                           .amount = amount, .fee_max = fee_max, .expiration = expiration,
+                           .hold = true};
+    int rc = ch_hub_run(h, cmd_start, &a);
+    if (rc == 0 && secret_hash)
+        memcpy(secret_hash, a.hash, 32);
+    return rc;
+}
+
+/* The transfer under way that the user names, or NULL with the error: an
+ * ended one (its stored record) is ERR_BADSTATE naming its status. */
+static struct ch_med_transfer *user_find(struct ch_hub *h, const uint8_t hash[32], int *rc)
+{
+    struct ch_med_transfer *t = med_find(h, hash);
+    if (t) {
+        *rc = 0;
+        return t;
+    }
+    struct ch_store_transfer old;
+    if (ch_store_get_transfer(h->st, hash, &old) == 0)
+        *rc = err_set(ERR_BADSTATE, "channel hub: the transfer ended (status %u)",
+                      (unsigned)old.status);
+    else
+        *rc = err_set(ERR_NOTFOUND, "channel hub: no such transfer under way");
+    return NULL;
+}
+
+static int cmd_allow_reveal(struct ch_hub *h, void *arg)
+{
+    if (h->failed || h->dead)
+        return err_set(ERR_IO, "channel hub: failed earlier (restart it)");
+    int rc;
+    struct ch_med_transfer *t = user_find(h, ((struct status_args *)arg)->hash, &rc);
+    if (!t)
+        return rc;
+    if (t->role != CH_MED_INITIATOR)
+        return err_set(ERR_INVAL, "channel hub: we are not the initiator of this transfer");
+    if (t->flags & CH_MED_F_CANCELED)
+        return err_set(ERR_BADSTATE, "channel hub: the transfer was cancelled");
+    if (!(t->flags & CH_MED_F_HELD))
+        return 0;
+    if ((rc = hub_turn_begin(h)) != 0)
+        return rc;
+    /* the target's next SecretRequest (resent until acknowledged) gets
+     * the secret */
+    t->flags &= ~CH_MED_F_HELD;
+    return save(h, t) ? med_fail(h, ERR_IO, "storing an allowed reveal") : 0;
+}
+
+int ch_hub_allow_reveal(struct ch_hub *h, const uint8_t secret_hash[32])
+{
+    struct status_args a = {.hash = secret_hash};
+    return ch_hub_run(h, cmd_allow_reveal, &a);
+}
+
+static int cmd_cancel(struct ch_hub *h, void *arg)
+{
+    if (h->failed || h->dead)
+        return err_set(ERR_IO, "channel hub: failed earlier (restart it)");
+    int rc;
+    struct ch_med_transfer *t = user_find(h, ((struct status_args *)arg)->hash, &rc);
+    if (!t) {
+        struct ch_store_transfer old;
+        if (rc == ERR_BADSTATE &&
+            ch_store_get_transfer(h->st, ((struct status_args *)arg)->hash, &old) == 0 &&
+            old.status == CH_TRANSFER_CANCELED)
+            return 0; /* cancelled, and its lock is gone already */
+        return rc;
+    }
+    if (t->role != CH_MED_INITIATOR)
+        return err_set(ERR_INVAL, "channel hub: only the initiator can cancel a transfer");
+    if (t->flags & CH_MED_F_CANCELED)
+        return 0;
+    if (t->stage != CH_MED_LOCKED)
+        return err_set(ERR_BADSTATE, "channel hub: the secret was revealed: the transfer can "
+                                     "no longer be cancelled");
+    if ((rc = hub_turn_begin(h)) != 0)
+        return rc;
+    t->flags |= CH_MED_F_CANCELED | CH_MED_F_BLOCKED;
+    t->flags &= ~CH_MED_F_HELD;
+    rc = save(h, t);
+    if (rc == 0)
+        rc = put_status(h, t, CH_TRANSFER_CANCELED);
+    if (rc)
+        return med_fail(h, rc, "storing a cancel");
+    log_debug(LOG_CHANNEL, "Channel hub: mediated transfer %02x%02x%02x%02x... cancelled",
+              t->secret_hash[0], t->secret_hash[1], t->secret_hash[2], t->secret_hash[3]);
+    return 0;
+}
+
+int ch_hub_cancel_transfer(struct ch_hub *h, const uint8_t secret_hash[32])
+{
+    struct status_args a = {.hash = secret_hash};
+    return ch_hub_run(h, cmd_cancel, &a);
+}
+
+static int cmd_register_secret(struct ch_hub *h, void *arg)
+{
+    const uint8_t *secret = ((struct status_args *)arg)->hash; /* the secret itself */
+    if (h->failed || h->dead)
+        return err_set(ERR_IO, "channel hub: failed earlier (restart it)");
+    uint8_t hash[32];
+    int rc = ch_secret_hash(secret, hash);
+    if (rc)
+        return rc;
+    struct ch_med_transfer *t = med_find(h, hash);
+    if (!t)
+        return err_set(ERR_NOTFOUND, "channel hub: no transfer under way with that secret's "
+                                     "hash");
+    if (t->role == CH_MED_INITIATOR)
+        return err_set(ERR_INVAL, "channel hub: we initiated this transfer: we have its secret");
+    if (t->stage != CH_MED_LOCKED)
+        return 0; /* known already (or disposed: nothing to claim) */
+    if ((rc = hub_turn_begin(h)) != 0)
+        return rc;
+    if (!learn_secret(h, t, secret))
+        return h->failed ? err_set(ERR_IO, "channel hub: %s", err_msg())
+                         : err_set(ERR_IO, "channel hub: the RevealSecret could not be queued");
+    return 0;
+}
+
+int ch_hub_register_secret(struct ch_hub *h, const uint8_t secret[32])
+{
+    struct status_args a = {.hash = secret};
+    return ch_hub_run(h, cmd_register_secret, &a);
 }

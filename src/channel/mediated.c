@@ -353,6 +353,7 @@ const char *ch_med_code_name(int code)
     case CH_MED_E_TOO_MANY_LOCKS: return "too many locks from the payer";
     case CH_MED_E_CAPACITY: return "insufficient balance to forward";
     case CH_MED_E_HASH_IN_USE: return "secret hash already under way";
+    case CH_MED_E_MESH: return "mesh mode: direct transfers only";
     default: return "unknown";
     }
 }

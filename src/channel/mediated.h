@@ -72,6 +72,7 @@ enum ch_med_code {
     CH_MED_E_TOO_MANY_LOCKS = 5203, /* the payer holds > reveal_timeout locks */
     CH_MED_E_CAPACITY = 5204,       /* the payee channel cannot carry the lock */
     CH_MED_E_HASH_IN_USE = 5205,    /* this secret hash is already under way here */
+    CH_MED_E_MESH = 1014,           /* mesh mode: no mediated transfers (Photon's) */
 };
 
 /* ---- the route table ------------------------------------------------------ */
@@ -86,6 +87,12 @@ struct ch_med_edge {
 struct ch_med_graph {
     struct ch_med_edge *e;
     size_t n, cap;
+    /* Mesh mode (photon.md §4.2, ch_hub_set_mesh): the hub neither starts
+     * nor forwards nor accepts as target a mediated transfer (a received
+     * lock is disposed with CH_MED_E_MESH); direct transfers go on. Kept
+     * with the route table because it switches routing off; in memory
+     * only, as Photon's IsMeshNetwork, off after ch_med_graph_init. */
+    bool mesh;
 };
 
 /* Makes g empty (allocates nothing). */
@@ -215,8 +222,12 @@ enum ch_med_flag {
     CH_MED_F_PAYEE_UNLOCKED = 1u << 2,  /* our Unlock to the payee is out */
     CH_MED_F_PAYEE_GONE = 1u << 3,      /* the payee lock was removed (expired, disposed) */
     CH_MED_F_PAYER_DONE = 1u << 4,      /* the payer lock was unlocked or removed */
+    CH_MED_F_HELD = 1u << 5,            /* initiator: the caller's secret, revealed only
+                                           after ch_hub_allow_reveal */
+    CH_MED_F_CANCELED = 1u << 6,        /* initiator: cancelled by the user: never revealed,
+                                           the lock expires back to us (status CANCELED) */
 };
-#define CH_MED_FLAGS_ALL 0x1fu
+#define CH_MED_FLAGS_ALL 0x7fu
 
 /* One side of a transfer at this hub: the channel and the lock on it. */
 struct ch_med_hop {

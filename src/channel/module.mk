@@ -55,3 +55,16 @@ libspectrum_channel_a_SOURCES += \
 libspectrum_channel_a_SOURCES += \
 	src/channel/hub_settle.c
 # end issue 7: settle
+# issue 7: channel LAN
+# LAN discovery: signed beacons on a multicast group or broadcast address,
+# checked and fed to the hub's peer book (lan), and the regtest-only
+# misbehaviour knob of the chain side (misbehave.h, in hub_chain.c).
+libspectrum_channel_a_SOURCES += \
+	src/channel/lan.c src/channel/lan.h \
+	src/channel/misbehave.h
+# end issue 7: channel LAN
+# issue 7: chanops
+# The user operations of photon.md §5 that are neither payments nor chain
+# actions: the fee policy read back, mesh mode, the delegation bundle (hub_ops).
+libspectrum_channel_a_SOURCES += src/channel/hub_ops.c
+# end issue 7: chanops

@@ -19,6 +19,8 @@
 #include "channel/chainclient.h"
 #include "channel/contract.h"
 #include "channel/hub.h"
+#include "channel/lan.h"
+#include "channel/misbehave.h"
 #include "node/keys.h"
 #include "util/args.h"
 #include "util/err.h"
@@ -30,6 +32,10 @@
 
 #define CHANNEL_PORT_DEFAULT 40001
 #define CHANNEL_CONFIRMATIONS_DEFAULT 12
+/* LAN discovery (channel/lan.h): an administratively scoped multicast group;
+ * on regtest the loopback broadcast address, so tests stay on 127.0.0.1. */
+#define CHANNEL_LAN_ADDR_DEFAULT "239.255.70.77:40002"
+#define CHANNEL_LAN_ADDR_REGTEST "127.255.255.255:40002"
 
 static const struct arg_def channel_args[] = {
     {.name = "channel", .type = ARG_BOOL, .category = ARGCAT_CONNECTION,
@@ -52,11 +58,27 @@ static const struct arg_def channel_args[] = {
     {.name = "channelresend", .type = ARG_INT, .category = ARGCAT_CONNECTION,
      .value_name = "<ms>", .def = "1000", .min = 10, .max = 600000,
      .help = "Resend unacknowledged channel packets every <ms> milliseconds."},
+    /* issue 7: channel LAN */
+    {.name = "channellan", .type = ARG_BOOL, .category = ARGCAT_CONNECTION, .def = "0",
+     .help = "Find channel hubs on the LAN and be found: send a signed beacon (address, UDP "
+             "port) every second to -channellanaddr and register the hubs whose beacons "
+             "arrive as peers (doc/channels.md, \"LAN discovery\")."},
+    {.name = "channellanaddr", .type = ARG_STRING, .category = ARGCAT_CONNECTION,
+     .value_name = "<ip>:<port>",
+     .def = CHANNEL_LAN_ADDR_DEFAULT "; on regtest " CHANNEL_LAN_ADDR_REGTEST,
+     .help = "Where the LAN beacons go and are received: an IPv4 multicast group (joined) or "
+             "broadcast address, and a UDP port every hub of the LAN uses."},
+    {.name = "channeltestmisbehave", .type = ARG_STRING, .category = ARGCAT_DEBUG,
+     .value_name = "<what>", .def = "none",
+     .help = "Regtest only, for tests: make this hub cheat. unlockdisposed: unlock on chain "
+             "the partner locks it disposed (the partner must punish it)."},
+    /* end issue 7: channel LAN */
 };
 
 struct channel_node {
     struct ch_hub *hub;
     struct ch_chainclient *cc;
+    struct ch_lan *lan;         /* issue 7: channel LAN (NULL: off) */
     char bind[64];
 };
 
@@ -101,10 +123,69 @@ static void free_node(struct channel_node *cn)
 {
     if (!cn)
         return;
+    ch_lan_stop(cn->lan);
     ch_chainclient_stop(cn->cc);
     ch_hub_stop(cn->hub);
     free(cn);
 }
+
+/* issue 7: channel LAN */
+/* A peer the LAN service vouched for goes into the hub's address book. */
+static int lan_on_peer(void *ctx, const uint8_t addr[20], const char *ip, uint16_t port)
+{
+    struct channel_node *cn = ctx;
+    return ch_hub_register_peer(cn->hub, addr, ip, port);
+}
+
+/* -channeltestmisbehave: its flags, refused off regtest. */
+static int parse_misbehave(const struct args *a, bool regtest, unsigned *flags)
+{
+    *flags = CH_MISBEHAVE_NONE;
+    const char *v = args_get_str(a, "channeltestmisbehave", "none");
+    if (!v || strcmp(v, "none") == 0 || strcmp(v, "") == 0)
+        return 0;
+    if (strcmp(v, "unlockdisposed") != 0)
+        return err_set(ERR_INVAL, "-channeltestmisbehave: unknown value %s (unlockdisposed)", v);
+    if (!regtest)
+        return err_set(ERR_INVAL, "-channeltestmisbehave: regtest only");
+    *flags = CH_MISBEHAVE_UNLOCK_DISPOSED;
+    return 0;
+}
+
+/* Starts LAN discovery when -channellan is on. key: the hub key. */
+static int start_lan(const struct args *a, bool regtest, struct channel_node *cn,
+                     const uint8_t key[32])
+{
+    if (!args_get_bool(a, "channellan", false))
+        return 0;
+    const char *v = args_get_str(a, "channellanaddr",
+                                 regtest ? CHANNEL_LAN_ADDR_REGTEST : CHANNEL_LAN_ADDR_DEFAULT);
+    char ip[64];
+    const char *colon = v ? strrchr(v, ':') : NULL;
+    char *end = NULL;
+    long port = colon ? strtol(colon + 1, &end, 10) : 0;
+    if (!colon || (size_t)(colon - v) >= sizeof ip || colon == v || !end || *end ||
+        port <= 0 || port > 65535)
+        return err_set(ERR_INVAL, "-channellanaddr: %s is not <ipv4>:<port>", v ? v : "");
+    memcpy(ip, v, (size_t)(colon - v));
+    ip[colon - v] = 0;
+    struct ch_lan_config lc;
+    memset(&lc, 0, sizeof lc);
+    lc.group = ip;
+    lc.group_port = (uint16_t)port;
+    lc.iface = strcmp(cn->bind, "0.0.0.0") && !strchr(cn->bind, ':') ? cn->bind : NULL;
+    memcpy(lc.key, key, 32);
+    lc.hub_port = ch_hub_port(cn->hub);
+    lc.on_peer = lan_on_peer;
+    lc.ctx = cn;
+    int rc = ch_lan_start(&lc, &cn->lan);
+    OPENSSL_cleanse(&lc, sizeof lc);
+    if (rc)
+        return err_wrap(rc, "-channellan on %s", v);
+    log_info("Channel hub: LAN discovery on %s", v);
+    return 0;
+}
+/* end issue 7: channel LAN */
 
 int channel_node_start(const struct args *a, const char *netdir, struct chainsvc *chain,
                        const struct chain_params *p, struct channel_node **out)
@@ -140,7 +221,10 @@ int channel_node_start(const struct args *a, const char *netdir, struct chainsvc
     struct ch_hub_config hc;
     memset(&hc, 0, sizeof hc);
     char dir[FS_PATH_MAX];
-    int rc = fs_join(dir, sizeof dir, netdir, "channels");
+    unsigned misbehave = 0;
+    int rc = parse_misbehave(a, regtest, &misbehave);
+    if (rc == 0)
+        rc = fs_join(dir, sizeof dir, netdir, "channels");
     if (rc == 0)
         rc = node_load_nodekey(a, netdir, regtest, hc.key);
     uint8_t sr[20];
@@ -173,6 +257,10 @@ int channel_node_start(const struct args *a, const char *netdir, struct chainsvc
                                               regtest ? 0 : CHANNEL_CONFIRMATIONS_DEFAULT);
     if (rc == 0)
         rc = ch_chainclient_start(&cc, &cn->cc);
+    if (rc == 0 && misbehave)
+        rc = ch_hub_chain_misbehave(ch_chainclient_hub_chain(cn->cc), misbehave);
+    if (rc == 0)
+        rc = start_lan(a, regtest, cn, hc.key);
     OPENSSL_cleanse(&hc, sizeof hc);
     OPENSSL_cleanse(&cc, sizeof cc);
     if (rc) {

@@ -13,6 +13,11 @@
  *   -channelconfirmations  blocks a head must be buried before the hub
  *                          applies its events: 0 on regtest, 12 elsewhere
  *   -channelresend=<ms>    resend interval of unacknowledged packets (1000)
+ *   -channellan            LAN discovery (channel/lan.h), off by default
+ *   -channellanaddr=<ip>:<port>  its multicast group or broadcast address:
+ *                          239.255.70.77:40002, on regtest 127.255.255.255:40002
+ *   -channeltestmisbehave=unlockdisposed  regtest only, for tests: the hub
+ *                          cheats (channel/misbehave.h)
  * The store is <netdir>/channels/; the hub key is the node key
  * (-nodekey; on regtest the public regtest key unless -nodekey is given).
  *

@@ -31,6 +31,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <sys/socket.h>
+
 #include "chain/params.h"
 #include "chainsvc/chainsvc.h"
 #include "channel/chainclient.h"
@@ -51,6 +56,13 @@
 #define PHOTON_INSUFFICIENT_BALANCE 1002
 #define PHOTON_NO_ROUTE 3003
 #define PHOTON_INVALID_SETTLE_TIMEOUT 5026
+/* issue 7: chanops */
+#define PHOTON_INVALID_STATE 1007
+#define PHOTON_MEDIATED_ON_MESH 1014
+#define PHOTON_CANNOT_CANCEL 1017
+#define PHOTON_CHANNEL_NOT_FOUND 3002
+#define PHOTON_TRANSFER_NOT_FOUND 3004
+/* end issue 7: chanops */
 
 static json_t *oom(struct rpc_ctx *ctx)
 {
@@ -516,6 +528,8 @@ static int param_transfer_opts(struct rpc_ctx *ctx, const json_t *params,
  * 1002 too little to lock (a fee above feeMax has none). */
 static int mediated_code(int rc)
 {
+    if (rc == ERR_BADSTATE && strstr(err_msg(), "mesh mode"))
+        return PHOTON_MEDIATED_ON_MESH;
     if (rc == ERR_NOTFOUND)
         return PHOTON_NO_ROUTE;
     if (rc == ERR_RANGE && !strstr(err_msg(), "fee_max"))
@@ -553,9 +567,13 @@ static json_t *channel_transfer(const json_t *params, struct rpc_ctx *ctx)
         return rpc_fail_data(ctx, RPC_SERVER_ERROR, json_pack("{s:i}", "code", PHOTON_NO_ROUTE),
                              "no open channel with the target for that token");
     } else {
-        /* mediated over the hub's routes; the secret is the caller's or fresh */
-        rc = ch_hub_transfer_mediated(hub, target.b, token.b, &amount, &opt.fee_max,
-                                      opt.expiration, opt.has_secret ? opt.secret : NULL, id);
+        /* mediated over the hub's routes; the secret is fresh, or the
+         * caller's and then held until channel_allowRevealSecret (Photon's) */
+        rc = opt.has_secret
+                 ? ch_hub_transfer_mediated_held(hub, target.b, token.b, &amount, &opt.fee_max,
+                                                 opt.expiration, opt.secret, id)
+                 : ch_hub_transfer_mediated(hub, target.b, token.b, &amount, &opt.fee_max,
+                                            opt.expiration, NULL, id);
         memset(opt.secret, 0, sizeof opt.secret);
         if (rc == ERR_INVAL)
             return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid params: %s", err_msg());
@@ -585,18 +603,11 @@ static const char *status_name(uint32_t s)
     return s < RPC_COUNT(names) ? names[s] : "unknown";
 }
 
-static json_t *channel_transfer_status(const json_t *params, struct rpc_ctx *ctx)
+/* The stored record of transfer id as channel_transferStatus answers it. */
+static json_t *status_json(struct rpc_ctx *ctx, struct ch_hub *hub, const struct hash32 *id)
 {
-    if (rpc_params_count(ctx, params, 1, 1))
-        return NULL;
-    struct hash32 id;
-    if (rpc_param_hash(ctx, params, 0, &id))
-        return NULL;
-    struct ch_hub *hub = hub_of(ctx);
-    if (!hub)
-        return NULL;
     struct ch_store_transfer t;
-    int rc = ch_hub_get_transfer(hub, id.b, &t);
+    int rc = ch_hub_get_transfer(hub, id->b, &t);
     if (rc == ERR_NOTFOUND)
         return rpc_fail(ctx, RPC_SERVER_ERROR, "transfer not found");
     if (rc)
@@ -611,7 +622,7 @@ static json_t *channel_transfer_status(const json_t *params, struct rpc_ctx *ctx
     /* a mediated transfer: its lock's expiration, and while it is under way
      * here, this hub's role and stage (null once it ended) */
     struct ch_med_transfer m;
-    bool live = !t.direct && ch_hub_get_mediated(hub, id.b, &m) == 0;
+    bool live = !t.direct && ch_hub_get_mediated(hub, id->b, &m) == 0;
     if (o && !t.direct &&
         (json_object_set_new(o, "expiration", rpc_json_quantity(t.expiration)) ||
          json_object_set_new(o, "role", live ? json_string(ch_med_role_name(m.role))
@@ -622,6 +633,17 @@ static json_t *channel_transfer_status(const json_t *params, struct rpc_ctx *ctx
         o = NULL;
     }
     return o ? o : oom(ctx);
+}
+
+static json_t *channel_transfer_status(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 1, 1))
+        return NULL;
+    struct hash32 id;
+    if (rpc_param_hash(ctx, params, 0, &id))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    return hub ? status_json(ctx, hub, &id) : NULL;
 }
 
 static bool is_closed(const struct ch_hub_channel_info *i, const void *arg)
@@ -1048,6 +1070,310 @@ static json_t *channel_add_route(const json_t *params, struct rpc_ctx *ctx)
     return json_true();
 }
 
+/* issue 7: chanops — the rest of photon.md §5's user operations: the fee
+ * policy read back, fresh secrets, caller-held secrets and a secret learned
+ * out of band, cancel, mesh mode (§4.2) and the peer table, and the
+ * third-party delegation bundle (§4.3). Refusals carry Photon's code in
+ * data: 1007 invalid state, 1014 mediated transfer in mesh mode, 1017 the
+ * transfer can no longer be cancelled, 3002 channel not found, 3004
+ * transfer not found. */
+
+/* Most entries of one channel_updateNodes call. */
+#define UPDATE_NODES_MAX 256
+
+static json_t *photon_fail(struct rpc_ctx *ctx, int code, const char *why)
+{
+    return rpc_fail_data(ctx, RPC_SERVER_ERROR, json_pack("{s:i}", "code", code), "%s", why);
+}
+
+/* -32000 for a hub refusal of a user operation on a transfer: not found
+ * 3004, not ours 1007, a state that forbids it `badstate_code`. */
+static json_t *op_fail(struct rpc_ctx *ctx, int rc, int badstate_code)
+{
+    if (rc == ERR_NOTFOUND)
+        return hub_fail(ctx, rc, PHOTON_TRANSFER_NOT_FOUND);
+    if (rc == ERR_INVAL)
+        return hub_fail(ctx, rc, PHOTON_INVALID_STATE);
+    if (rc == ERR_BADSTATE)
+        return hub_fail(ctx, rc, badstate_code);
+    return hub_fail(ctx, rc, 0);
+}
+
+static json_t *channel_get_fee_policy(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 0, 0))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    struct ch_fee_policy p;
+    int rc = ch_hub_get_fee_policy(hub, &p);
+    json_t *o = rc ? hub_fail(ctx, rc, 0) : policy_json(&p);
+    if (rc == 0 && !o)
+        oom(ctx);
+    ch_fee_policy_free(&p);
+    return o;
+}
+
+static json_t *channel_secret(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 0, 0))
+        return NULL;
+    static const uint8_t zero[32];
+    uint8_t secret[32], hash[32];
+    do {
+        if (RAND_bytes(secret, 32) != 1)
+            return rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: no randomness");
+    } while (memcmp(secret, zero, 32) == 0);
+    if (ch_secret_hash(secret, hash) != 0) {
+        OPENSSL_cleanse(secret, 32);
+        return rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: sha256");
+    }
+    json_t *o = json_pack("{s:o, s:o}", "lockSecretHash", hex32(hash), "secret", hex32(secret));
+    OPENSSL_cleanse(secret, 32);
+    return o ? o : oom(ctx);
+}
+
+static json_t *channel_register_secret(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 1, 1))
+        return NULL;
+    static const uint8_t zero[32];
+    uint8_t secret[32];
+    if (json_to_b32(ctx, json_array_get(params, 0), 0, "secret", secret))
+        return NULL;
+    if (memcmp(secret, zero, 32) == 0)
+        return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 0: secret: not all zero");
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    int rc = ch_hub_register_secret(hub, secret);
+    OPENSSL_cleanse(secret, 32);
+    if (rc)
+        return op_fail(ctx, rc, PHOTON_INVALID_STATE);
+    return json_true();
+}
+
+static json_t *channel_allow_reveal_secret(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 1, 1))
+        return NULL;
+    struct hash32 id;
+    if (rpc_param_hash(ctx, params, 0, &id))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    int rc = ch_hub_allow_reveal(hub, id.b);
+    if (rc)
+        return op_fail(ctx, rc, PHOTON_INVALID_STATE);
+    return json_true();
+}
+
+static json_t *channel_transfer_cancel(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 1, 1))
+        return NULL;
+    struct hash32 id;
+    if (rpc_param_hash(ctx, params, 0, &id))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    int rc = ch_hub_cancel_transfer(hub, id.b);
+    if (rc)
+        return op_fail(ctx, rc, PHOTON_CANNOT_CANCEL);
+    return status_json(ctx, hub, &id);
+}
+
+static json_t *channel_switch_network(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 0, 1))
+        return NULL;
+    bool mesh = false, set = rpc_param_present(params, 0);
+    if (set && rpc_param_bool(ctx, params, 0, &mesh))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    int rc = set ? ch_hub_set_mesh(hub, mesh) : 0;
+    if (rc == 0)
+        rc = ch_hub_get_mesh(hub, &mesh);
+    if (rc)
+        return hub_fail(ctx, rc, 0);
+    json_t *o = json_pack("{s:b}", "mesh", mesh);
+    return o ? o : oom(ctx);
+}
+
+/* "ip:port" or "[ipv6]:port" of entry idx into host (an IP literal) and
+ * port. Returns 0 or -1 with -32602 set. */
+static int parse_ip_port(struct rpc_ctx *ctx, const char *s, size_t idx, char host[64],
+                         uint16_t *port)
+{
+    const char *colon = s ? strrchr(s, ':') : NULL;
+    const char *h = s, *hend = colon;
+    if (s && s[0] == '[') {
+        h = s + 1;
+        hend = colon && colon > s && colon[-1] == ']' ? colon - 1 : NULL;
+    }
+    char *end = NULL;
+    unsigned long p = colon ? strtoul(colon + 1, &end, 10) : 0;
+    size_t hl = hend && hend > h ? (size_t)(hend - h) : 0;
+    if (!hl || hl >= 64 || !end || *end || colon[1] < '0' || colon[1] > '9' || p == 0 ||
+        p > 65535) {
+        rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 0: entry %zu: ipPort: \"ip:port\" "
+                                          "or \"[ipv6]:port\"", idx);
+        return -1;
+    }
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, host, buf) != 1 && inet_pton(AF_INET6, host, buf) != 1) {
+        rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 0: entry %zu: %s is not an IP "
+                                          "address", idx, host);
+        return -1;
+    }
+    *port = (uint16_t)p;
+    return 0;
+}
+
+static json_t *channel_update_nodes(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 1, 1))
+        return NULL;
+    const json_t *arr = json_array_get(params, 0);
+    if (!json_is_array(arr) || json_array_size(arr) > UPDATE_NODES_MAX)
+        return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 0: an array of at most %d "
+                                                 "{address, ipPort}", UPDATE_NODES_MAX);
+    size_t n = json_array_size(arr);
+    struct node_entry {
+        struct address a;
+        char host[64];
+        uint16_t port;
+    } *e = calloc(n ? n : 1, sizeof *e);
+    if (!e)
+        return oom(ctx);
+    json_t *out = NULL;
+    /* every entry is checked before any is registered */
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_array_get(arr, i);
+        const json_t *ip = json_object_get(v, "ipPort");
+        if (!ip)
+            ip = json_object_get(v, "ip_port"); /* Photon's name */
+        if (!json_is_object(v)) {
+            rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 0: entry %zu: an object "
+                                              "{address, ipPort}", i);
+            goto done;
+        }
+        if (rpc_json_to_address(ctx, json_object_get(v, "address"), 0, "address", &e[i].a) ||
+            parse_ip_port(ctx, json_is_string(ip) ? json_string_value(ip) : NULL, i, e[i].host,
+                          &e[i].port))
+            goto done;
+    }
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        int rc = ch_hub_register_peer(hub, e[i].a.b, e[i].host, e[i].port);
+        if (rc) {
+            hub_fail(ctx, rc, 0);
+            goto done;
+        }
+    }
+    out = json_true();
+done:
+    free(e);
+    return out;
+}
+
+static json_t *bytes_json(const uint8_t *b, size_t n)
+{
+    return rpc_json_hex(b, n);
+}
+
+static json_t *delegation_json(const struct ch_hub_delegation *d)
+{
+    json_t *upd = json_null();
+    if (d->has_update) {
+        const struct ch_signed_bp *p = &d->partner_bp;
+        upd = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "nonce",
+                        rpc_json_quantity(p->bp.nonce), "transferredAmount",
+                        rpc_json_u256(&p->bp.transferred_amount), "locksroot",
+                        hex32(p->bp.locksroot), "additionalHash", hex32(p->additional_hash),
+                        "closingSignature", bytes_json(p->signature, CH_SIG_LEN),
+                        "nonClosingSignature", bytes_json(d->participant_sig, CH_SIG_LEN));
+    }
+    json_t *unlocks = json_array(), *punishes = json_array();
+    for (size_t i = 0; unlocks && upd && i < d->n_unlocks; i++) {
+        const struct ch_hub_delegate_unlock *u = &d->unlocks[i];
+        u256 exp = u256_from_u64(u->lock.expiration);
+        json_t *x = json_pack("{s:{s:o, s:o, s:o}, s:o, s:o, s:o}", "lock", "expiration",
+                              rpc_json_u256(&exp), "amount", rpc_json_u256(&u->lock.amount),
+                              "secretHash", hex32(u->lock.secret_hash), "merkleProof",
+                              bytes_json(u->proof, u->proof_len), "secret", hex32(u->secret),
+                              "signature", bytes_json(u->sig, CH_SIG_LEN));
+        if (!x || json_array_append_new(unlocks, x)) {
+            json_decref(unlocks);
+            unlocks = NULL;
+        }
+    }
+    for (size_t i = 0; punishes && i < d->n_punishes; i++) {
+        const struct ch_hub_delegate_punish *p = &d->punishes[i];
+        json_t *x = json_pack("{s:o, s:o, s:o}", "lockHash", hex32(p->lockhash),
+                              "additionalHash", hex32(p->additional_hash), "signature",
+                              bytes_json(p->sig, CH_SIG_LEN));
+        if (!x || json_array_append_new(punishes, x)) {
+            json_decref(punishes);
+            punishes = NULL;
+        }
+    }
+    if (!upd || !unlocks || !punishes) {
+        json_decref(upd);
+        json_decref(unlocks);
+        json_decref(punishes);
+        return NULL;
+    }
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "channelId",
+                     hex32(d->channel_id), "openBlock", rpc_json_quantity(d->open_block),
+                     "token", addr_json(d->token), "partner", addr_json(d->partner),
+                     "participant", addr_json(d->participant), "delegatee",
+                     addr_json(d->delegatee), "updateTransfer", upd, "unlocks", unlocks,
+                     "punishes", punishes);
+}
+
+static json_t *channel_third_party(const json_t *params, struct rpc_ctx *ctx)
+{
+    if (rpc_params_count(ctx, params, 2, 2))
+        return NULL;
+    struct hash32 id;
+    struct address third;
+    if (rpc_param_hash(ctx, params, 0, &id) || rpc_param_address(ctx, params, 1, &third))
+        return NULL;
+    struct ch_hub *hub = hub_of(ctx);
+    if (!hub)
+        return NULL;
+    uint8_t self[20];
+    ch_hub_address(hub, self);
+    if (memcmp(self, third.b, 20) == 0)
+        return rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 1: the hub itself");
+    struct ch_hub_delegation d;
+    int rc = ch_hub_third_party(hub, id.b, third.b, &d);
+    json_t *o = NULL;
+    if (rc == ERR_INVAL)
+        rpc_fail(ctx, RPC_INVALID_PARAMS, "invalid argument 1: %s", err_msg());
+    else if (rc == ERR_NOTFOUND)
+        photon_fail(ctx, PHOTON_CHANNEL_NOT_FOUND, "channel not found");
+    else if (rc == ERR_BADSTATE && strstr(err_msg(), "settled"))
+        hub_fail(ctx, rc, PHOTON_INVALID_STATE);
+    else if (rc)
+        hub_fail(ctx, rc, 0);
+    else if (!(o = delegation_json(&d)))
+        oom(ctx);
+    ch_hub_delegation_free(&d);
+    return o;
+}
+/* end issue 7: chanops */
+
 /* ---- the table ---------------------------------------------------------------------- */
 
 static const struct rpc_param_doc peer_params[] = {
@@ -1111,6 +1437,28 @@ static const struct rpc_param_doc settle_params[] = {
 static const struct rpc_param_doc balance_params[] = {
     {"token", "address", true, "a token; default the SMTToken"},
 };
+/* issue 7: chanops */
+static const struct rpc_param_doc secret_params[] = {
+    {"secret", "hash", false, "the 32-byte secret of a lock this hub holds as target or "
+                              "mediator"},
+};
+static const struct rpc_param_doc lock_hash_params[] = {
+    {"lockSecretHash", "hash", false, "the transfer's lock secret hash (its id)"},
+};
+static const struct rpc_param_doc switch_params[] = {
+    {"mesh", "bool", true, "true: mesh mode (direct transfers only); false: normal; absent: "
+                           "only report"},
+};
+static const struct rpc_param_doc nodes_params[] = {
+    {"nodes", "array", false, "[{address, ipPort}] (at most 256): a partner hub's address and "
+                              "\"ip:port\" (\"[ipv6]:port\"); Photon's ip_port is accepted"},
+};
+static const struct rpc_param_doc third_params[] = {
+    {"channelId", "hash", false, "the channel"},
+    {"thirdAddress", "address", false, "the monitoring service's account (the sender of its "
+                                       "unlockDelegate calls)"},
+};
+/* end issue 7: chanops */
 
 #define CHANNEL_RESULT                                                                        \
     "the channel: {channelId, openBlock, partner, token, state (Photon's number), "           \
@@ -1122,14 +1470,21 @@ static const struct rpc_param_doc balance_params[] = {
     "contract holds it after a close; null: none)}"
 
 static const struct rpc_method channel_methods[] = {
-    {.name = "channel_address", .fn = channel_address, .flags = 0,
-     .summary = "The hub's address (the node key's) and its UDP endpoint.",
-     .result = "{address, host, port}"},
     {.name = "channel_addRoute", .fn = channel_add_route, .flags = 0,
      .summary = "Adds (or updates the fee of) a directed edge of the hub's route table: from "
                 "has a channel for token with to and charges feeSetting to forward over it "
                 "(memory only: add routes again after a restart).",
      .params = route_params, .nparams = RPC_COUNT(route_params), .result = "true"},
+    {.name = "channel_address", .fn = channel_address, .flags = 0,
+     .summary = "The hub's address (the node key's) and its UDP endpoint.",
+     .result = "{address, host, port}"},
+    {.name = "channel_allowRevealSecret", .fn = channel_allow_reveal_secret, .flags = 0,
+     .summary = "Lets a transfer we started with our own secret (channel_transfer's secret "
+                "option) reveal it to the target: at once if the target asked already, else "
+                "when it asks.",
+     .params = lock_hash_params, .nparams = RPC_COUNT(lock_hash_params),
+     .result = "true. Errors: -32000 data.code 3004 (no such transfer under way), 1007 (not "
+               "ours, or cancelled)"},
     {.name = "channel_balance", .fn = channel_balance, .flags = 0,
      .summary = "On-chain balances of the hub's account at the head: native SMT and one token.",
      .params = balance_params, .nparams = RPC_COUNT(balance_params),
@@ -1155,6 +1510,11 @@ static const struct rpc_method channel_methods[] = {
     {.name = "channel_get", .fn = channel_get, .flags = 0,
      .summary = "One channel, by id or by partner and token (its latest life).",
      .params = get_params, .nparams = RPC_COUNT(get_params), .result = CHANNEL_RESULT},
+    {.name = "channel_getFeePolicy", .fn = channel_get_fee_policy, .flags = 0,
+     .summary = "The hub's stored fee policy as a mediator (what channel_setFeePolicy set; "
+                "Photon's defaults before).",
+     .result = "{accountFee, tokenFeeMap, channelFeeMap}, each setting {feeConstant, "
+               "feePercent}"},
     {.name = "channel_list", .fn = channel_list, .flags = 0,
      .summary = "Every channel life the hub knows.", .result = "[channel] (see channel_get)"},
     {.name = "channel_open", .fn = channel_open, .flags = RPC_WAITS,
@@ -1168,6 +1528,16 @@ static const struct rpc_method channel_methods[] = {
      .summary = "Tells the hub where a partner hub listens (kept in memory until the node "
                 "stops).",
      .params = peer_params, .nparams = RPC_COUNT(peer_params), .result = "true"},
+    {.name = "channel_registerSecret", .fn = channel_register_secret, .flags = 0,
+     .summary = "Gives the hub the secret of a lock it holds as target or mediator, learned out "
+                "of band: stored, then revealed to the payer so that it unlocks.",
+     .params = secret_params, .nparams = RPC_COUNT(secret_params),
+     .result = "true. Errors: -32000 data.code 3004 (no transfer under way with sha256(secret)), "
+               "1007 (we initiated it)"},
+    {.name = "channel_secret", .fn = channel_secret, .flags = 0,
+     .summary = "A fresh random secret and its lock secret hash (sha256), for channel_transfer's "
+                "secret option.",
+     .result = "{lockSecretHash, secret}"},
     {.name = "channel_setFeePolicy", .fn = channel_set_fee_policy, .flags = 0,
      .summary = "Replaces what the hub charges as a mediator (photon.md 6: account, token and "
                 "channel settings; the most specific wins) and stores it.",
@@ -1178,6 +1548,25 @@ static const struct rpc_method channel_methods[] = {
                 "watchdog also does it by itself) and waits for ChannelSettled.",
      .params = settle_params, .nparams = RPC_COUNT(settle_params),
      .result = CHANNEL_RESULT " (with txHash when this call sent it)"},
+    {.name = "channel_switchNetwork", .fn = channel_switch_network, .flags = 0,
+     .summary = "Mesh mode on or off (photon.md 4.2; memory only): while on, mediated transfers "
+                "are refused (-32000, data.code 1014) and received ones disposed at once; "
+                "direct transfers go on.",
+     .params = switch_params, .nparams = RPC_COUNT(switch_params), .result = "{mesh}"},
+    {.name = "channel_thirdParty", .fn = channel_third_party, .flags = 0,
+     .summary = "The delegation bundle a monitoring service needs to defend our side of the "
+                "channel while we are away (photon.md 4.3): the partner's newest balance proof "
+                "with our BalanceProofDelegate signature (updateBalanceProofDelegate, second "
+                "half of the settle window), the partner's locks whose secret we know with our "
+                "UnlockDelegate signature naming thirdAddress (unlockDelegate), and the "
+                "partner's DisposedProofs of our locks (punishObsoleteUnlock).",
+     .params = third_params, .nparams = RPC_COUNT(third_params),
+     .result = "{channelId, openBlock, token, partner, participant (us), delegatee, "
+               "updateTransfer {nonce, transferredAmount, locksroot, additionalHash, "
+               "closingSignature (the partner's), nonClosingSignature (ours)} or null, unlocks "
+               "[{lock {expiration, amount, secretHash}, merkleProof, secret, signature}], "
+               "punishes [{lockHash, additionalHash, signature}]}. Errors: -32000 data.code 3002 "
+               "(no such channel), 1007 (settled)"},
     {.name = "channel_transfer", .fn = channel_transfer, .flags = 0,
      .summary = "Pays target: a direct transfer when it is a partner with an open channel for "
                 "token (signed and stored before it leaves), else a mediated transfer over "
@@ -1187,6 +1576,14 @@ static const struct rpc_method channel_methods[] = {
                "lockSecretHash (= id), fee (what the route costs) and expiration (of the first "
                "lock). Errors: -32000 with data.code 1002 (insufficient balance), 3003 (no "
                "route); -32000 '... above fee_max' (every route costs more than feeMax)"},
+    {.name = "channel_transferCancel", .fn = channel_transfer_cancel, .flags = 0,
+     .summary = "Cancels a mediated transfer we started whose secret is not revealed yet: "
+                "status 4 (canceled) at once, the secret is never revealed and the lock "
+                "returns to us when it expires (removed expiration + 17 blocks later).",
+     .params = lock_hash_params, .nparams = RPC_COUNT(lock_hash_params),
+     .result = "the transfer as channel_transferStatus shows it. Errors: -32000 data.code "
+               "1017 (the secret was revealed, or the transfer ended), 3004 (not found), 1007 "
+               "(we are its mediator or target)"},
     {.name = "channel_transferStatus", .fn = channel_transfer_status, .flags = 0,
      .summary = "A transfer's stored record and status (Photon's: 0 init .. 3 success .. 5 "
                 "failed), by its id (a mediated transfer's is its lock secret hash).",
@@ -1196,6 +1593,10 @@ static const struct rpc_method channel_methods[] = {
                "expiration (of the lock on channelId), role and stage (this hub's, while the "
                "transfer is under way here; else null). fee: what an initiator paid or a "
                "mediator earned"},
+    {.name = "channel_updateNodes", .fn = channel_update_nodes, .flags = 0,
+     .summary = "Registers where partner hubs listen, several at once (photon.md 4.2, Photon's "
+                "updatenodes; memory only, as channel_registerPeer).",
+     .params = nodes_params, .nparams = RPC_COUNT(nodes_params), .result = "true"},
     {.name = "channel_withdraw", .fn = channel_withdraw, .flags = RPC_WAITS,
      .summary = "Takes amount out of our balance in an open channel with the partner's "
                 "consent (photon.md 3.8: WithdrawRequest / WithdrawResponse, then withDraw "

@@ -57,3 +57,11 @@ EXTRA_DIST += test/functional/channel_mediated.py test/functional/channel_expiry
 # issue 7: settle — withdraw and cooperative settle between two hubs
 EXTRA_DIST += test/functional/channel_coop.py
 # end issue 7: settle
+# issue 7: chanops — fee policy, held secrets, cancel, registerSecret, mesh mode,
+# updateNodes and the third-party delegation bundle submitted on chain
+EXTRA_DIST += test/functional/channel_ops.py
+# end issue 7: chanops
+# issue 7: channel LAN — two hubs found by LAN discovery pay each other; a hub
+# that unlocks a lock it disposed is punished and loses its deposit
+EXTRA_DIST += test/functional/channel_lan.py test/functional/channel_punish.py
+# end issue 7: channel LAN

@@ -79,3 +79,11 @@ test_unit_test_channel_settle_SOURCES = test/unit/test_channel_settle.c
 test_unit_test_channel_settle_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 test_unit_test_channel_settle_LDADD = $(UNIT_LIBS)
 # end issue 7: settle
+# issue 7: channel LAN — LAN discovery: the signed beacon, the filter's checks
+# and two discovery services finding each other on 127.255.255.255.
+check_PROGRAMS += test/unit/test_channel_lan
+TESTS += test/unit/test_channel_lan
+test_unit_test_channel_lan_SOURCES = test/unit/test_channel_lan.c
+test_unit_test_channel_lan_CFLAGS = $(UNIT_CFLAGS)
+test_unit_test_channel_lan_LDADD = $(UNIT_LIBS)
+# end issue 7: channel LAN
