@@ -19,8 +19,8 @@ static const char *const signatures[CH_FN_COUNT] = {
     [CH_FN_UPDATE_BALANCE_PROOF] =
         "updateBalanceProof(address,address,uint256,bytes32,uint64,bytes32,bytes)",
     [CH_FN_UPDATE_BALANCE_PROOF_DELEGATE] =
-        "updateBalanceProofDelegate(address,address,address,uint256,bytes32,uint64,bytes32,bytes,"
-        "bytes)",
+        ("updateBalanceProofDelegate(address,address,address,uint256,bytes32,uint64,bytes32,"
+         "bytes,bytes)"),
     [CH_FN_UNLOCK] = "unlock(address,address,uint256,uint256,uint256,bytes32,bytes)",
     [CH_FN_UNLOCK_DELEGATE] =
         "unlockDelegate(address,address,address,uint256,uint256,uint256,bytes32,bytes,bytes)",

@@ -18,3 +18,12 @@ test_fuzz_fuzz_channel_store_LDFLAGS = $(FUZZ_LINK_FLAGS)
 test_fuzz_fuzz_channel_store_LDADD = $(FUZZ_LIBS)
 endif
 # end issue 7: mediated
+# LAN discovery: the beacon datagrams any LAN host can send (decode and the
+# rate / freshness / replay filter).
+if ENABLE_FUZZ
+noinst_PROGRAMS += test/fuzz/fuzz_channel_lan
+FUZZ_TARGETS += test/fuzz/fuzz_channel_lan
+test_fuzz_fuzz_channel_lan_SOURCES = test/fuzz/fuzz_channel_lan.c
+test_fuzz_fuzz_channel_lan_LDFLAGS = $(FUZZ_LINK_FLAGS)
+test_fuzz_fuzz_channel_lan_LDADD = $(FUZZ_LIBS)
+endif
