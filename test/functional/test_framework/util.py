@@ -1,5 +1,6 @@
 """Small helpers shared by the functional tests: assertions, polling, ports."""
 
+import os
 import socket
 import time
 
@@ -41,8 +42,46 @@ def wait_until(predicate, timeout=30.0, what="condition", interval=0.05):
     raise AssertionFailure("timed out after %.1f s waiting for %s" % (timeout, what))
 
 
+# Test ports come from below the kernel's ephemeral range, in a block of their
+# own for each test process. A port the kernel hands out for bind(0) is also
+# what it hands out as the source port of outgoing connections, so between
+# free_port() and the node's bind, any client socket (RPC calls, p2p dials)
+# could take it; and tests run in parallel would draw from the same pool.
+PORT_MIN = 11000
+PORT_BLOCK = 64
+_next_port = [None, 0]
+
+
+def _ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def _bindable(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
 def free_port():
-    """Returns a loopback TCP port that was free a moment ago."""
+    """Returns a loopback TCP port that was free a moment ago: from this
+    process's block below the ephemeral range (see above), or, when there is
+    no room below it, one the kernel picks."""
+    blocks = (_ephemeral_low() - PORT_MIN) // PORT_BLOCK
+    if blocks > 0:
+        if _next_port[0] is None:
+            _next_port[0] = PORT_MIN + (os.getpid() % blocks) * PORT_BLOCK
+        for _ in range(PORT_BLOCK):
+            port = _next_port[0] + _next_port[1]
+            _next_port[1] = (_next_port[1] + 1) % PORT_BLOCK
+            if _bindable(port):
+                return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
