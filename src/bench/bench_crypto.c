@@ -2,7 +2,8 @@
  * bench_crypto.c — crypto benchmarks: keccak256 at the sizes a node hashes
  * (32-byte keys and trie nodes, 1 KiB, 64 KiB bulk), OpenSSL's SHA3-256 on
  * the same sizes as the yardstick (same Keccak-f[1600] permutation, in
- * assembly), their ratio, signature recovery and SHA-256.
+ * assembly), their ratio, signing and signature recovery, the Tribe VRF's
+ * proof and check (a producer makes one of each per block) and SHA-256.
  *
  * The machine may be shared, so the keccak/OpenSSL pair for one size is
  * measured interleaved (several alternating rounds, best round of each):
@@ -14,6 +15,7 @@
 #include "crypto/ecdsa.h"
 #include "crypto/hash.h"
 #include "crypto/keccak.h"
+#include "consensus/vrf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +52,28 @@ static void do_sha256(struct job *j)
     uint8_t h[32];
     sha256(j->buf, j->len, h);
     sink ^= h[0];
+}
+
+static void do_ecdsa_sign(struct job *j)
+{
+    uint8_t sig[65];
+    if (ecdsa_sign(j->hash, j->buf, sig) == 0)
+        sink ^= sig[0];
+}
+
+/* buf: the secret key; hash: the 40-byte block message. */
+static void do_vrf_prove(struct job *j)
+{
+    uint8_t out[VRF_OUTPUT_LEN];
+    if (vrf_prove(j->buf, j->hash, 40, out) == 0)
+        sink ^= out[0];
+}
+
+/* buf: the public key; hash: the message; sig: the VRF output. */
+static void do_vrf_verify(struct job *j)
+{
+    if (vrf_verify_extra(j->buf, j->hash, 40, j->sig) == 0)
+        sink ^= 1;
 }
 
 static void do_ecrecover(struct job *j)
@@ -137,6 +161,26 @@ void bench_crypto(void)
         if (ecdsa_sign(hash, sk, sig) == 0) {
             struct job j = {NULL, 0, NULL, hash, sig};
             bench_report("ecrecover", rate(do_ecrecover, &j, 1.0), "recoveries/s");
+        }
+    }
+    if (bench_selected("ecdsa/sign")) {
+        uint8_t sk[32], hash[32];
+        keccak256("bench key", 9, sk);
+        keccak256("bench message", 13, hash);
+        struct job j = {sk, 32, NULL, hash, NULL};
+        bench_report("ecdsa/sign", rate(do_ecdsa_sign, &j, 1.0), "signatures/s");
+    }
+    if (bench_selected("vrf/")) {
+        uint8_t sk[32], pub[64], msg[40], out[VRF_OUTPUT_LEN];
+        keccak256("bench key", 9, sk);
+        keccak256("bench message", 13, msg);
+        memset(msg + 32, 7, 8);
+        if (ecdsa_pubkey(sk, pub) == 0 && vrf_prove(sk, msg, sizeof msg, out) == 0) {
+            struct job jp = {sk, 32, NULL, msg, NULL}, jv = {pub, 64, NULL, msg, out};
+            if (bench_selected("vrf/prove"))
+                bench_report("vrf/prove", rate(do_vrf_prove, &jp, 1.0), "proofs/s");
+            if (bench_selected("vrf/verify"))
+                bench_report("vrf/verify", rate(do_vrf_verify, &jv, 1.0), "checks/s");
         }
     }
     if (bench_selected("sha256/64KiB")) {
