@@ -11,6 +11,7 @@ libspectrum_node_a_SOURCES = \
 	src/node/options.c src/node/options.h \
 	src/node/daemon.c src/node/daemon.h \
 	src/node/init.c src/node/init.h \
+	src/node/evloop.c src/node/evloop.h \
 	src/node/chainsetup.c src/node/chainsetup.h \
 	src/node/keys.c src/node/keys.h
 # issue 7: channel

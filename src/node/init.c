@@ -30,6 +30,7 @@
 #include "net/p2p_key.h"
 #include "node/chainsetup.h"
 #include "node/channel_node.h" /* issue 7: channel */
+#include "node/evloop.h"
 #include "node/keys.h"
 #include "node/network.h"
 #include "rpc/chain_events.h"
@@ -274,9 +275,14 @@ int node_start(struct node *n, const struct args *a)
     return 0;
 }
 
+static uint64_t rpc_activity(void *arg)
+{
+    return rpc_server_loop_answers(arg);
+}
+
 int node_run(struct node *n)
 {
-    if (event_base_dispatch(n->base) < 0)
+    if (evloop_run(n->base, rpc_server_poll_us(n->rpc), rpc_activity, n->rpc, NULL) < 0)
         return err_set(ERR_BADSTATE, "event loop failed");
     return 0;
 }

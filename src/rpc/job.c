@@ -315,6 +315,7 @@ void rpc_host_submit(struct rpc_host *h, char *body, size_t len, bool authentica
                 rpc_error_reply(RPC_INTERNAL_ERROR, "internal error: out of memory", &out, &olen);
             unsigned after = rpc_request_after(req);
             rpc_request_free(req);
+            h->loop_answers++;
             fn(target, 200, out, olen, after);
             return;
         }

@@ -83,6 +83,7 @@ struct rpc_host {
     int64_t loop_reads_off_until;           /* monotonic ms; see "Loop reads" */
     int64_t loop_read_slow_at;              /* monotonic ms of the last slow one */
     unsigned loop_read_strikes;
+    uint64_t loop_answers;                  /* requests answered on the loop itself */
 };
 
 /* Starts the worker pool and the timer. env must outlive the host and have

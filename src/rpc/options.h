@@ -54,13 +54,20 @@ struct rpc_config {
     size_t max_batch;
     unsigned timeout;               /* seconds per request */
     unsigned max_connections;       /* per server (HTTP, WebSocket) */
+    unsigned poll_us;               /* -rpcpoll (node/evloop.h); 0: none */
 };
 
 /* Registers -rpc, -rpcbind, -rpcport, -rpcallowip, -rpcuser, -rpcpassword,
  * -rpcauth, -rpccookiefile, -rpcthreads, -rpcapi, -rpccorsdomain,
- * -rpcmaxrequestsize, -rpcmaxbatch, -rpctimeout, -rpcmaxconnections, -ws,
- * -wsport, -wsbind. `foreign` as in args_register_foreign. */
+ * -rpcmaxrequestsize, -rpcmaxbatch, -rpctimeout, -rpcmaxconnections, -rpcpoll,
+ * -ws, -wsport, -wsbind. `foreign` as in args_register_foreign. */
 int rpc_register_args(struct args *a, bool foreign);
+
+/* -rpcpoll's default: RPC_DEFAULT_POLL_US when this process may run on two
+ * or more CPUs, else 0 (polling on the only CPU would keep the client off
+ * it). */
+#define RPC_DEFAULT_POLL_US 50
+unsigned rpc_default_poll_us(void);
 
 /* Fills *out from the parsed options. netdir resolves a relative
  * -rpccookiefile; the ports are the network's defaults. Returns 0 or

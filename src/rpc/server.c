@@ -585,3 +585,13 @@ bool rpc_server_wants_events(const struct rpc_server *s)
 {
     return s && s->ws;
 }
+
+uint64_t rpc_server_loop_answers(const struct rpc_server *s)
+{
+    return s && s->host_ready ? s->host.loop_answers : 0;
+}
+
+unsigned rpc_server_poll_us(const struct rpc_server *s)
+{
+    return s ? s->cfg.poll_us : 0;
+}

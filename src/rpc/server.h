@@ -103,4 +103,12 @@ struct rpc_filters *rpc_server_filters(const struct rpc_server *s);
  * Thread: any, while the server runs. */
 bool rpc_server_wants_events(const struct rpc_server *s);
 
+/* How many requests the loop has answered itself, without a worker (a
+ * counter for node/evloop's poll after such answers; 0 for NULL).
+ * Thread: loop. */
+uint64_t rpc_server_loop_answers(const struct rpc_server *s);
+
+/* The -rpcpoll window the server was started with (0: none or NULL). */
+unsigned rpc_server_poll_us(const struct rpc_server *s);
+
 #endif
