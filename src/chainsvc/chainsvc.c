@@ -83,6 +83,16 @@ uint64_t chainsvc_head_number(struct chainsvc *s, struct hash32 *hash)
     return n;
 }
 
+uint64_t chainsvc_head_state(struct chainsvc *s, struct hash32 *hash, struct hash32 *state_root)
+{
+    pthread_mutex_lock(&s->head_lock);
+    uint64_t n = s->pub.number;
+    *hash = s->pub.hash;
+    *state_root = s->pub.header.state_root;
+    pthread_mutex_unlock(&s->head_lock);
+    return n;
+}
+
 const struct chain_params *chainsvc_params(const struct chainsvc *s)
 {
     return s->params;

@@ -173,6 +173,10 @@ int chainsvc_head(struct chainsvc *s, struct chainsvc_head *out);
 /* The current head's number and hash (hash may be NULL). */
 uint64_t chainsvc_head_number(struct chainsvc *s, struct hash32 *hash);
 
+/* The current head's number, hash and state root, without copying the
+ * header (the state reads of "latest" need only these). */
+uint64_t chainsvc_head_state(struct chainsvc *s, struct hash32 *hash, struct hash32 *state_root);
+
 /* The parameters and database the service runs on (never NULL). */
 const struct chain_params *chainsvc_params(const struct chainsvc *s);
 struct db *chainsvc_db(const struct chainsvc *s);
