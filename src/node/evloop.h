@@ -12,7 +12,9 @@
  * Polling that catches nothing only burns CPU (a loaded machine, or a client
  * that pauses between requests), so it stops itself: after EVLOOP_MISSES
  * windows in a row that caught nothing, the loop sleeps between events for
- * EVLOOP_PAUSE_MS before it tries polling again.
+ * EVLOOP_PAUSE_MS before it tries polling again. (A VM whose host stalls it
+ * now and then makes a few windows miss in a row too; the pause is short
+ * so that such a stall costs little.)
  */
 #ifndef SPECTRUM_NODE_EVLOOP_H
 #define SPECTRUM_NODE_EVLOOP_H
@@ -21,8 +23,8 @@
 
 struct event_base;
 
-#define EVLOOP_MISSES 8
-#define EVLOOP_PAUSE_MS 1000
+#define EVLOOP_MISSES 32
+#define EVLOOP_PAUSE_MS 100
 
 /* A counter that grows whenever the loop answered something worth polling
  * after (rpc_server_loop_answers). */

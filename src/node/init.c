@@ -282,8 +282,15 @@ static uint64_t rpc_activity(void *arg)
 
 int node_run(struct node *n)
 {
-    if (evloop_run(n->base, rpc_server_poll_us(n->rpc), rpc_activity, n->rpc, NULL) < 0)
+    struct evloop_stats st;
+    unsigned poll_us = rpc_server_poll_us(n->rpc);
+    if (evloop_run(n->base, poll_us, rpc_activity, n->rpc, &st) < 0)
         return err_set(ERR_BADSTATE, "event loop failed");
+    if (poll_us)
+        log_info("RPC poll (-rpcpoll=%u): %llu windows, %llu caught the next request, "
+                 "%llu pauses",
+                 poll_us, (unsigned long long)st.windows, (unsigned long long)st.hits,
+                 (unsigned long long)st.pauses);
     return 0;
 }
 

@@ -76,8 +76,8 @@ static const struct arg_def rpc_args[] = {
      .help = "After the event loop answers a request itself (eth_blockNumber, "
              "eth_getBalance, ...), poll the sockets for <us> microseconds before sleeping, "
              "so that a client's next request is read without waking the thread (a large "
-             "gain for one client sending requests one after another). Polling pauses for a "
-             "second after 8 windows in a row that caught nothing. 0: never poll."},
+             "gain for one client sending requests one after another). Polling pauses for "
+             "100 ms after 32 windows in a row that caught nothing. 0: never poll."},
     {.name = "ws", .type = ARG_BOOL, .category = ARGCAT_RPC, .def = "1",
      .help = "Accept JSON-RPC over WebSocket, with eth_subscribe (-nows: none)."},
     {.name = "wsport", .type = ARG_INT, .category = ARGCAT_RPC, .value_name = "<port>",

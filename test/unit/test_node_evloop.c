@@ -109,10 +109,11 @@ END_TEST
 
 START_TEST(a_pausing_client_stops_the_polling)
 {
-    /* Bytes 5 ms apart, a 200 us window: every window misses, and after
-     * EVLOOP_MISSES of them polling pauses for longer than the test runs. */
+    /* Bytes 2 ms apart, a 200 us window: every window misses, and after
+     * EVLOOP_MISSES of them polling pauses for longer than the last six
+     * bytes take (EVLOOP_PAUSE_MS against 12 ms). */
     struct evloop_stats st;
-    run_echo(EVLOOP_MISSES + 6, 5, 200, &st);
+    run_echo(EVLOOP_MISSES + 6, 2, 200, &st);
     ck_assert_uint_eq(st.pauses, 1);
     ck_assert_uint_le(st.hits, 2);
     ck_assert_uint_le(st.windows, EVLOOP_MISSES + 2);
