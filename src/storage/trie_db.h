@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "storage/db.h"
+#include "storage/node_cache.h"
 #include "trie/trie.h"
 
 struct trie_db {
@@ -30,6 +31,7 @@ struct trie_db {
     const struct db_snapshot *snap;  /* may be NULL: latest state */
     struct db_batch *batch;          /* may be NULL: read-only (put fails) */
     uint8_t *last;                   /* the node returned by the last get */
+    uint8_t hit[NODE_CACHE_MAX_LEN]; /* ... when it came from the node cache */
 };
 
 /* Sets up tdb over db. snap and batch may be NULL (see above); none of them
@@ -44,8 +46,11 @@ void trie_db_set_batch(struct trie_db *tdb, struct db_batch *batch);
  * caller's). */
 void trie_db_release(struct trie_db *tdb);
 
-/* Returns the store interface over tdb. get returns 0, ERR_NOTFOUND, ERR_IO
- * or ERR_NOMEM; put returns 0 or ERR_BADSTATE when there is no batch. */
+/* Returns the store interface over tdb. get returns 0, ERR_NOTFOUND, ERR_IO,
+ * ERR_NOMEM or ERR_DECODE (stored bytes that do not hash to their key); it
+ * serves nodes from the node cache (storage/node_cache.h) and puts the ones
+ * it reads and checks there, as put does with the nodes it writes. put
+ * returns 0 or ERR_BADSTATE when there is no batch. */
 struct trie_store trie_db_store(struct trie_db *tdb);
 
 #endif

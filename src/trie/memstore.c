@@ -194,6 +194,6 @@ bool trie_memstore_remove(struct trie_memstore *ms, const uint8_t hash[32])
 
 struct trie_store trie_memstore_store(struct trie_memstore *ms)
 {
-    struct trie_store s = { ms_get, ms_put, ms };
+    struct trie_store s = {ms_get, ms_put, ms, false};
     return s;
 }

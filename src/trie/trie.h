@@ -69,6 +69,10 @@ struct trie_store {
     int (*get)(void *ctx, const uint8_t hash[32], const uint8_t **node, size_t *len);
     int (*put)(void *ctx, const uint8_t hash[32], const uint8_t *node, size_t len);
     void *ctx;
+    /* true: get returns only nodes whose keccak256 it has checked against
+     * the hash asked for (ERR_DECODE otherwise), so the trie skips its own
+     * check. */
+    bool checked;
 };
 
 /*

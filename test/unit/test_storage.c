@@ -2,8 +2,10 @@
  * test_storage.c — unit tests for the LevelDB wrapper (storage/db.h) and the
  * trie node store over it (storage/trie_db.h), each in a fresh temporary
  * directory: reads and writes, batch atomicity, ordered iteration and seek,
- * snapshot isolation, persistence across reopen, the directory lock, and a
- * trie committed through a batch.
+ * snapshot isolation, persistence across reopen, the directory lock, a
+ * trie committed through a batch, and the node cache (storage/node_cache.h)
+ * under the store: hits, collisions, bounds, and the hash check that makes a
+ * cached node safe to serve unchecked.
  */
 #include <check.h>
 #include <dirent.h>
@@ -15,7 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crypto/keccak.h"
 #include "storage/db.h"
+#include "storage/node_cache.h"
 #include "storage/trie_db.h"
 #include "trie/trie.h"
 #include "util/err.h"
@@ -378,6 +382,119 @@ START_TEST(trie_commits_through_batch)
 }
 END_TEST
 
+START_TEST(node_cache_bounds_and_collisions)
+{
+    node_cache_clear();
+    uint8_t h1[32], h2[32], buf[NODE_CACHE_MAX_LEN], big[NODE_CACHE_MAX_LEN + 1];
+    size_t n = 0;
+    keccak256("one", 3, h1);
+    memcpy(h2, h1, 32);
+    h2[31] ^= 1;  /* same slot (the index is the first bytes), another node */
+    ck_assert_int_eq(node_cache_get(h1, buf, sizeof buf, &n), ERR_NOTFOUND);
+    node_cache_put(h1, (const uint8_t *)"one", 3);
+    ck_assert_int_eq(node_cache_get(h1, buf, sizeof buf, &n), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_mem_eq(buf, "one", 3);
+    ck_assert_int_eq(node_cache_get(h2, buf, sizeof buf, &n), ERR_NOTFOUND);
+    /* A buffer too small for the node is a miss, not an overflow. */
+    ck_assert_int_eq(node_cache_get(h1, buf, 2, &n), ERR_NOTFOUND);
+    /* The colliding node replaces the older one. */
+    node_cache_put(h2, (const uint8_t *)"two!", 4);
+    ck_assert_int_eq(node_cache_get(h1, buf, sizeof buf, &n), ERR_NOTFOUND);
+    ck_assert_int_eq(node_cache_get(h2, buf, sizeof buf, &n), 0);
+    ck_assert_uint_eq(n, 4);
+    /* Larger than a slot: not kept, and the slot's node stays. */
+    memset(big, 7, sizeof big);
+    node_cache_put(h2, big, sizeof big);
+    ck_assert_int_eq(node_cache_get(h2, buf, sizeof buf, &n), 0);
+    ck_assert_uint_eq(n, 4);
+    node_cache_clear();
+    ck_assert_int_eq(node_cache_get(h2, buf, sizeof buf, &n), ERR_NOTFOUND);
+}
+END_TEST
+
+START_TEST(store_checks_then_caches)
+{
+    node_cache_clear();
+    make_dir();
+    struct db *db = open_db();
+    struct trie_db tdb;
+    trie_db_init(&tdb, db, NULL, NULL);
+    struct trie_store st = trie_db_store(&tdb);
+    ck_assert(st.checked);
+    const char *good = "a node's bytes", *bad = "other bytes";
+    uint8_t hg[32], hb[32];
+    keccak256(good, strlen(good), hg);
+    keccak256("what the key promises", 21, hb);
+    ck_assert_int_eq(db_put(db, hg, 32, good, strlen(good), false), 0);
+    ck_assert_int_eq(db_put(db, hb, 32, bad, strlen(bad), false), 0);
+
+    /* Bytes that do not hash to their key are refused, and not cached. */
+    const uint8_t *node;
+    size_t n;
+    ck_assert_int_eq(st.get(st.ctx, hb, &node, &n), ERR_DECODE);
+    uint8_t buf[NODE_CACHE_MAX_LEN];
+    ck_assert_int_eq(node_cache_get(hb, buf, sizeof buf, &n), ERR_NOTFOUND);
+
+    /* A checked node is cached: it is served after the database lost it. */
+    ck_assert_int_eq(st.get(st.ctx, hg, &node, &n), 0);
+    ck_assert_uint_eq(n, strlen(good));
+    ck_assert_int_eq(db_delete(db, hg, 32, false), 0);
+    ck_assert_int_eq(st.get(st.ctx, hg, &node, &n), 0);
+    ck_assert_mem_eq(node, good, n);
+    trie_db_release(&tdb);
+    db_close(db);
+    remove_dir();
+    node_cache_clear();
+}
+END_TEST
+
+START_TEST(trie_over_store_refuses_a_damaged_node)
+{
+    /* The trie skips its own hash check over a checked store: a damaged
+     * node in the database must still fail the read. */
+    node_cache_clear();
+    make_dir();
+    struct db *db = open_db();
+    struct db_batch *b = db_batch_new();
+    struct trie_db tdb;
+    trie_db_init(&tdb, db, NULL, b);
+    struct trie_store st = trie_db_store(&tdb);
+    struct trie *t;
+    uint8_t root[32], k[32];
+    ck_assert_int_eq(trie_open(&st, NULL, TRIE_SECURE, &t), 0);
+    for (int i = 0; i < 50; i++) {
+        memset(k, i, 32);
+        ck_assert_int_eq(trie_put(t, k, 32, k, 32), 0);
+    }
+    ck_assert_int_eq(trie_commit(t, root), 0);
+    ck_assert_int_eq(db_batch_write(db, b, true), 0);
+    trie_free(t);
+    db_batch_free(b);
+    uint8_t *v = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(db_get(db, NULL, root, 32, &v, &n), 0);
+    v[n / 2] ^= 0x55;  /* inside a child's hash: the node still decodes */
+    ck_assert_int_eq(db_put(db, root, 32, v, n, false), 0);
+    free(v);
+    node_cache_clear();  /* the commit cached the good root */
+    trie_db_set_batch(&tdb, NULL);
+    ck_assert_int_eq(trie_open(&st, root, TRIE_SECURE, &t), 0);
+    /* Every read fails (not only those whose path crosses the bad hash). */
+    for (int i = 0; i < 50; i++) {
+        const uint8_t *val;
+        size_t vn;
+        memset(k, i, 32);
+        ck_assert_int_eq(trie_get(t, k, 32, &val, &vn), ERR_DECODE);
+        err_clear();
+    }
+    trie_free(t);
+    trie_db_release(&tdb);
+    db_close(db);
+    remove_dir();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("storage");
@@ -390,6 +507,9 @@ int main(void)
     tcase_add_test(tc, snapshot_isolation);
     tcase_add_test(tc, lock_and_missing_dir);
     tcase_add_test(tc, trie_commits_through_batch);
+    tcase_add_test(tc, node_cache_bounds_and_collisions);
+    tcase_add_test(tc, store_checks_then_caches);
+    tcase_add_test(tc, trie_over_store_refuses_a_damaged_node);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
