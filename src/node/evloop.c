@@ -29,7 +29,10 @@ int evloop_run(struct event_base *base, unsigned poll_us, evloop_activity_fn act
     unsigned misses = 0;
     for (;;) {
         bool polling = window_end != 0;
-        if (event_base_loop(base, polling ? EVLOOP_NONBLOCK : EVLOOP_ONCE) < 0)
+        /* ONCE with NONBLOCK: one batch of events per pass, or none (NONBLOCK
+         * alone keeps going while events keep coming, and the activity of
+         * many requests would count as one). */
+        if (event_base_loop(base, polling ? EVLOOP_NONBLOCK | EVLOOP_ONCE : EVLOOP_ONCE) < 0)
             return -1;
         /* Both flags stay set after the pass that saw them (libevent
          * clears them when a loop starts, not when it ends). */
