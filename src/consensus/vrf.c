@@ -185,6 +185,31 @@ static void h2_input(uint8_t buf[H2_INPUT_LEN], const uint8_t H[VRF_POINT_LEN],
     memcpy(buf + 5 * VRF_POINT_LEN, B, VRF_POINT_LEN);
 }
 
+/* PK = [sk]G, remembered per thread for the last key (a producer proves
+ * with its node key block after block; [k]G is an eighth of the proof).
+ * The key itself is not kept, only its SHA-256. */
+static int public_point(const uint8_t sk[32], secp256k1_pubkey *pk)
+{
+    static __thread struct {
+        bool set;
+        uint8_t key_hash[SHA256_LEN];
+        secp256k1_pubkey pk;
+    } last;
+    uint8_t h[SHA256_LEN];
+    if (sha256(sk, 32, h))
+        return -1;
+    if (last.set && memcmp(h, last.key_hash, sizeof h) == 0) {
+        *pk = last.pk;
+        return 0;
+    }
+    if (!secp256k1_ec_pubkey_create(ctx, pk, sk))
+        return -1;
+    memcpy(last.key_hash, h, sizeof h);
+    last.pk = *pk;
+    last.set = true;
+    return 0;
+}
+
 /* The prover with sk and r already checked; *t_zero reports the one nonce
  * outcome a caller retries with another r. */
 static int prove(const uint8_t sk[32], const uint8_t r[32], const uint8_t *m, size_t len,
@@ -197,7 +222,7 @@ static int prove(const uint8_t sk[32], const uint8_t r[32], const uint8_t *m, si
         return rc;
     U = H;
     rH = H;
-    if (!secp256k1_ec_pubkey_create(ctx, &PK, sk) || !secp256k1_ec_pubkey_tweak_mul(ctx, &U, sk) ||
+    if (public_point(sk, &PK) != 0 || !secp256k1_ec_pubkey_tweak_mul(ctx, &U, sk) ||
         !secp256k1_ec_pubkey_create(ctx, &rG, r) || !secp256k1_ec_pubkey_tweak_mul(ctx, &rH, r))
         return err_set(ERR_CRYPTO, "vrf: point multiplication failed");
 
