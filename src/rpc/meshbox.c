@@ -27,6 +27,7 @@
 #include "rpc/meshbox.h"
 #include "rpc/methods.h"
 #include "rpc/params.h"
+#include "rpc/sysview.h"
 #include "state/state.h"
 #include "util/err.h"
 #include "util/hex.h"
@@ -92,57 +93,6 @@ json_t *rpc_meshbox_weights_json(struct rpc_ctx *ctx, const struct chain_params 
     return out ? out : oom(ctx);
 }
 
-/* ---- a read-only view at a block ------------------------------------------------- */
-
-struct view {
-    struct chainsvc *svc;
-    const struct chain_params *p;
-    struct header h;
-    struct rpc_state_view sv;
-    struct evm *evm;
-};
-
-static void view_close(struct view *v)
-{
-    if (v->evm)
-        evm_free(v->evm);
-    rpc_state_view_close(&v->sv);
-    header_free(&v->h);
-}
-
-/* The state of block params[idx] (absent: the head). Returns 0 or -1. */
-static int view_open(struct rpc_ctx *ctx, const json_t *params, size_t idx, struct view *v)
-{
-    memset(v, 0, sizeof *v);
-    struct rpc_block_ref ref = {.kind = RPC_BLOCK_LATEST};
-    if (rpc_param_present(params, idx) && rpc_param_block_ref(ctx, params, idx, true, &ref))
-        return -1;
-    v->svc = rpc_chain(ctx);
-    if (!v->svc)
-        return -1;
-    v->p = chainsvc_params(v->svc);
-    struct hash32 hash;
-    uint64_t number;
-    int r = rpc_resolve_block(ctx, v->svc, NULL, &ref, &hash, &number);
-    if (r < 0)
-        return -1;
-    int rc = r ? ERR_NOTFOUND : chaindb_read_header(chainsvc_db(v->svc), NULL, &hash, &v->h);
-    if (rc == ERR_NOTFOUND) {
-        rpc_fail(ctx, RPC_SERVER_ERROR, "block not exist");
-        return -1;
-    }
-    if (rc)
-        return rpc_fail_db(ctx, rc);
-    struct rpc_block_ref at = {.kind = RPC_BLOCK_HASH, .hash = hash};
-    if (rpc_state_view_open(ctx, v->svc, &at, &v->sv) || evm_new(&v->evm)) {
-        if (!ctx->err.code)
-            oom(ctx);
-        view_close(v);
-        return -1;
-    }
-    return 0;
-}
-
 static bool has_meshbox(const struct chain_params *p)
 {
     return p->meshbox_epoch && !address_is_zero(&p->meshbox_registry);
@@ -157,37 +107,16 @@ static json_t *no_meshbox(struct rpc_ctx *ctx)
 
 static json_t *get_weights(const json_t *params, struct rpc_ctx *ctx)
 {
-    struct view v;
-    if (rpc_params_count(ctx, params, 0, 1) || view_open(ctx, params, 0, &v))
+    struct rpc_sysview v;
+    if (rpc_params_count(ctx, params, 0, 1) || rpc_sysview_open(ctx, params, 0, &v))
         return NULL;
     json_t *out = has_meshbox(v.p) ? rpc_meshbox_weights_json(ctx, v.p, v.evm, v.sv.st, &v.h)
                                    : no_meshbox(ctx);
-    view_close(&v);
+    rpc_sysview_close(&v);
     return out;
 }
 
 /* ---- meshbox_status ----------------------------------------------------------------- */
-
-/* The first word of a view call as uint64; false when unreadable. */
-static bool view_u64(struct view *v, const struct address *to, const uint8_t *in, size_t len,
-                     uint64_t *out)
-{
-    uint8_t *o = NULL;
-    size_t olen = 0;
-    if (tribe_call_view(v->p, v->evm, v->sv.st, &v->h, to, in, len, &o, &olen) || olen < 32) {
-        free(o);
-        return false;
-    }
-    bool ok = true;
-    for (int i = 0; i < 24; i++)
-        ok = ok && o[i] == 0;
-    uint64_t x = 0;
-    for (int i = 24; i < 32; i++)
-        x = x << 8 | o[i];
-    free(o);
-    *out = x;
-    return ok;
-}
 
 static json_t *receipts_summary(struct rpc_ctx *ctx, struct mb_service *svc,
                                 const struct address *me, uint64_t epoch)
@@ -216,11 +145,11 @@ static json_t *receipts_summary(struct rpc_ctx *ctx, struct mb_service *svc,
 
 static json_t *status(const json_t *params, struct rpc_ctx *ctx)
 {
-    struct view v;
-    if (rpc_params_count(ctx, params, 0, 0) || view_open(ctx, params, 0, &v))
+    struct rpc_sysview v;
+    if (rpc_params_count(ctx, params, 0, 0) || rpc_sysview_open(ctx, params, 0, &v))
         return NULL;
     if (!has_meshbox(v.p)) {
-        view_close(&v);
+        rpc_sysview_close(&v);
         return no_meshbox(ctx);
     }
     struct address me;
@@ -229,11 +158,11 @@ static json_t *status(const json_t *params, struct rpc_ctx *ctx)
     memcpy(in, MB_SEL_EXIST_ADDRESS, 4);
     memcpy(in + 16, me.b, 20);
     uint64_t listed = 0, sl = 0;
-    bool listed_ok = view_u64(&v, &v.p->meshbox_registry, in, sizeof in, &listed);
+    bool listed_ok = rpc_sysview_u64(&v, &v.p->meshbox_registry, in, sizeof in, &listed);
     const struct chief_info *ci = params_chief_for_block(v.p, v.h.number + 1);
-    bool sl_ok = ci && view_u64(&v, &ci->addr, SEL_GET_SIGNER_LIMIT, 4, &sl) && sl > 0;
+    bool sl_ok = ci && rpc_sysview_u64(&v, &ci->addr, SEL_GET_SIGNER_LIMIT, 4, &sl) && sl > 0;
     json_t *weights = rpc_meshbox_weights_json(ctx, v.p, v.evm, v.sv.st, &v.h);
-    view_close(&v);
+    rpc_sysview_close(&v);
     if (!weights)
         return NULL;
     json_t *mine = NULL;

@@ -34,7 +34,8 @@ libspectrum_rpc_a_SOURCES += \
 	src/rpc/relay.c
 # Tribe namespace and debug tracing (issue 5).
 libspectrum_rpc_a_SOURCES += \
-	src/rpc/tribe.c src/rpc/trace.c src/rpc/trace.h
+	src/rpc/tribe.c src/rpc/trace.c src/rpc/trace.h \
+	src/rpc/sysview.c src/rpc/sysview.h
 # Logs, filters and subscription events (issue 5).
 libspectrum_rpc_a_SOURCES += \
 	src/rpc/logquery.c src/rpc/logquery.h \

@@ -42,6 +42,7 @@
 #include "rpc/meshbox.h"
 #include "rpc/methods.h"
 #include "rpc/params.h"
+#include "rpc/sysview.h"
 #include "state/state.h"
 #include "util/err.h"
 #include "util/hex.h"
@@ -180,72 +181,11 @@ static bool array_has(const uint8_t *items, size_t n, const struct address *a)
     return false;
 }
 
-/* ---- a read-only view at a block ------------------------------------------------- */
-
-struct view {
-    struct chainsvc *svc;
-    const struct chain_params *p;
-    struct header h;            /* the block */
-    struct rpc_state_view sv;
-    struct evm *evm;
-    bool open;
-};
-
-static void view_close(struct view *v)
-{
-    if (!v->open)
-        return;
-    evm_free(v->evm);
-    rpc_state_view_close(&v->sv);
-    header_free(&v->h);
-    v->open = false;
-}
-
-/* Opens the state of block params[idx] (absent or null: the head) for
- * system reads. An unknown block is -32000 "block not exist" (Spectrum's
- * text). Returns 0 or -1 (error set). */
-static int view_open(struct rpc_ctx *ctx, const json_t *params, size_t idx, struct view *v)
-{
-    memset(v, 0, sizeof *v);
-    struct rpc_block_ref ref = {.kind = RPC_BLOCK_LATEST};
-    if (rpc_param_present(params, idx) && rpc_param_block_ref(ctx, params, idx, true, &ref))
-        return -1;
-    v->svc = rpc_chain(ctx);
-    if (!v->svc)
-        return -1;
-    v->p = chainsvc_params(v->svc);
-    struct db *db = chainsvc_db(v->svc);
-    struct hash32 hash;
-    uint64_t number;
-    int r = rpc_resolve_block(ctx, v->svc, NULL, &ref, &hash, &number);
-    if (r < 0)
-        return -1;
-    int rc = r ? ERR_NOTFOUND : chaindb_read_header(db, NULL, &hash, &v->h);
-    if (rc == ERR_NOTFOUND) {
-        rpc_fail(ctx, RPC_SERVER_ERROR, "block not exist");
-        return -1;
-    }
-    if (rc)
-        return rpc_fail_db(ctx, rc);
-    struct rpc_block_ref at = {.kind = RPC_BLOCK_HASH, .hash = hash};
-    if (rpc_state_view_open(ctx, v->svc, &at, &v->sv)) {
-        rpc_state_view_close(&v->sv);
-        header_free(&v->h);
-        return -1;
-    }
-    if (evm_new(&v->evm)) {
-        rpc_state_view_close(&v->sv);
-        header_free(&v->h);
-        rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: out of memory");
-        return -1;
-    }
-    v->open = true;
-    return 0;
-}
+/* ---- system reads at a block (rpc/sysview.h) ----------------------------------- */
 
 /* Calls a view of `to` with `input` at v. Out: o (o->d malloc'd: free it).
  * Returns 0 or -1 (error set: -32000 with the reason). */
-static int view_call(struct rpc_ctx *ctx, struct view *v, const struct address *to,
+static int view_call(struct rpc_ctx *ctx, struct rpc_sysview *v, const struct address *to,
                      const uint8_t *input, size_t len, struct abi_out *o)
 {
     uint8_t *out = NULL;
@@ -261,7 +201,7 @@ static int view_call(struct rpc_ctx *ctx, struct view *v, const struct address *
 /* The first output word of the no-argument view `sel` of `to`. Returns 0,
  * 1 (the output is shorter than a word: nothing is set, no error) or -1
  * (error set). */
-static int view_word(struct rpc_ctx *ctx, struct view *v, const struct address *to,
+static int view_word(struct rpc_ctx *ctx, struct rpc_sysview *v, const struct address *to,
                      const uint8_t sel[4], uint8_t word[32])
 {
     struct abi_out o;
@@ -276,7 +216,7 @@ static int view_word(struct rpc_ctx *ctx, struct view *v, const struct address *
 }
 
 /* A no-argument view returning one uint (as uint64; ERR_RANGE above). */
-static int view_u64(struct rpc_ctx *ctx, struct view *v, const struct address *to,
+static int view_u64(struct rpc_ctx *ctx, struct rpc_sysview *v, const struct address *to,
                     const uint8_t sel[4], uint64_t *out)
 {
     uint8_t w[32];
@@ -336,7 +276,7 @@ static struct status_layout layout_of(enum chief_version ver)
 }
 
 /* Loads the status of the chief in force at v's block. Returns 0 or -1. */
-static int chief_status_load(struct rpc_ctx *ctx, struct view *v, struct chief_status *cs)
+static int chief_status_load(struct rpc_ctx *ctx, struct rpc_sysview *v, struct chief_status *cs)
 {
     memset(cs, 0, sizeof *cs);
     cs->ci = params_chief_for_block(v->p, v->h.number);
@@ -389,7 +329,7 @@ static int chief_status_load(struct rpc_ctx *ctx, struct view *v, struct chief_s
 /* The volunteers of the chief at v: getVolunteers() from 0.0.6 on (the
  * next-round list for 1.0.0), getStatus()'s volunteerList before. Out:
  * items/n pointing into *raw (free raw->d), weights (NULL: all zero). */
-static int chief_volunteers(struct rpc_ctx *ctx, struct view *v, const struct chief_status *cs,
+static int chief_volunteers(struct rpc_ctx *ctx, struct rpc_sysview *v, const struct chief_status *cs,
                             struct abi_out *raw, const uint8_t **items, size_t *n,
                             const uint8_t **weights)
 {
@@ -421,7 +361,7 @@ static int chief_volunteers(struct rpc_ctx *ctx, struct view *v, const struct ch
  * slot, Sinner when blacklisted, Signer when a leader, Volunteer when the
  * chief lists it as a volunteer, else None. Returns the level or NULL
  * (error set). */
-static const char *node_level(struct rpc_ctx *ctx, struct view *v, const struct chief_status *cs)
+static const char *node_level(struct rpc_ctx *ctx, struct rpc_sysview *v, const struct chief_status *cs)
 {
     struct address me;
     chainsvc_node_address(v->svc, &me);
@@ -482,7 +422,7 @@ static json_t *opt_number(bool present, uint64_t v)
 /* What the readers of the chief's status work on: the view at the block and
  * the status of the chief in force there. */
 struct chief_read {
-    struct view v;
+    struct rpc_sysview v;
     struct chief_status cs;
 };
 
@@ -492,17 +432,17 @@ static int chief_read_load(struct rpc_ctx *ctx, struct chief_read *r)
 {
     if (chief_status_load(ctx, &r->v, &r->cs) == 0)
         return 0;
-    view_close(&r->v);
+    rpc_sysview_close(&r->v);
     return -1;
 }
 
-/* Opens the view of block params[idx] (view_open) and loads the chief's
+/* Opens the view of block params[idx] (rpc_sysview_open) and loads the chief's
  * status there. Returns 0 (release with chief_read_close), or -1 (error
  * set; nothing to release). */
 static int chief_read_open(struct rpc_ctx *ctx, const json_t *params, size_t idx,
                            struct chief_read *r)
 {
-    if (view_open(ctx, params, idx, &r->v))
+    if (rpc_sysview_open(ctx, params, idx, &r->v))
         return -1;
     return chief_read_load(ctx, r);
 }
@@ -512,7 +452,7 @@ static int chief_read_open(struct rpc_ctx *ctx, const json_t *params, size_t idx
 static json_t *chief_read_close(struct rpc_ctx *ctx, struct chief_read *r, json_t *out)
 {
     chief_status_free(&r->cs);
-    view_close(&r->v);
+    rpc_sysview_close(&r->v);
     if (!out && !ctx->err.code)
         oom(ctx);
     return out;
@@ -677,7 +617,7 @@ static json_t *get_miner(const json_t *params, struct rpc_ctx *ctx)
         (rpc_param_present(params, 0) && rpc_param_block_ref(ctx, params, 0, false, &unused)))
         return NULL;
     struct chief_read r;
-    if (view_open(ctx, params, 1, &r.v)) /* the head */
+    if (rpc_sysview_open(ctx, params, 1, &r.v)) /* the head */
         return NULL;
     /* the balance is read (and checked) before the chief's status */
     struct address me;
@@ -685,7 +625,7 @@ static json_t *get_miner(const json_t *params, struct rpc_ctx *ctx)
     u256 bal;
     state_get_balance(r.v.sv.st, &me, &bal);
     if (rpc_state_view_check(ctx, &r.v.sv)) {
-        view_close(&r.v);
+        rpc_sysview_close(&r.v);
         return NULL;
     }
     if (chief_read_load(ctx, &r))
@@ -764,8 +704,8 @@ static json_t *bind_info(const json_t *params, struct rpc_ctx *ctx)
         if (!at)
             return oom(ctx);
     }
-    struct view v;
-    int r = view_open(ctx, at, 0, &v);
+    struct rpc_sysview v;
+    int r = rpc_sysview_open(ctx, at, 0, &v);
     json_decref(at);
     if (r)
         return NULL;
@@ -796,7 +736,7 @@ static json_t *bind_info(const json_t *params, struct rpc_ctx *ctx)
             free((void *)o.d);
         }
     }
-    view_close(&v);
+    rpc_sysview_close(&v);
     return out;
 }
 
@@ -945,14 +885,14 @@ json_t *rpc_tribe_poc_deposit(const json_t *params, struct rpc_ctx *ctx)
     const char *pw;
     if (param_sender(ctx, params, &from, &pw))
         return NULL;
-    struct view v;
-    if (view_open(ctx, NULL, 0, &v))     /* the head */
+    struct rpc_sysview v;
+    if (rpc_sysview_open(ctx, NULL, 0, &v))     /* the head */
         return NULL;
     /* value = minDepositAmount() at the head, as Spectrum's PocDeposit */
     uint8_t w[32];
     int r = view_word(ctx, &v, &v.p->poc, SEL_POC_MIN_DEPOSIT, w);
     struct chainsvc *svc = v.svc;
-    view_close(&v);
+    rpc_sysview_close(&v);
     if (r > 0)
         rpc_fail(ctx, RPC_SERVER_ERROR, "system read: minDepositAmount output");
     if (r)
@@ -1030,8 +970,8 @@ static json_t *uints_json(const uint8_t *items, size_t n, bool wei)
 
 static json_t *poc_get_status(const json_t *params, struct rpc_ctx *ctx)
 {
-    struct view v;
-    if (rpc_params_count(ctx, params, 0, 1) || view_open(ctx, params, 0, &v))
+    struct rpc_sysview v;
+    if (rpc_params_count(ctx, params, 0, 1) || rpc_sysview_open(ctx, params, 0, &v))
         return NULL;
     struct abi_out o;
     json_t *out = NULL;
@@ -1054,7 +994,7 @@ static json_t *poc_get_status(const json_t *params, struct rpc_ctx *ctx)
         }
         free((void *)o.d);
     }
-    view_close(&v);
+    rpc_sysview_close(&v);
     return out;
 }
 
