@@ -1,8 +1,7 @@
 /*
- * code_cache.c — see code_cache.h. A direct-mapped table under one mutex:
- * lookups are a hash index and a 32-byte compare, and the few contracts a
- * node runs again and again (the chief trio, popular tokens) rarely
- * collide in 128 slots; a collision costs one database read and one hash.
+ * code_cache.c — see code_cache.h. A two-way set-associative table under
+ * one mutex: a lookup is a set index and at most two 32-byte compares; each
+ * set remembers which way was used last and replaces the other.
  */
 #include "state/code_cache.h"
 
@@ -19,13 +18,16 @@ struct slot {
     size_t len;
 };
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static struct slot slots[CODE_CACHE_SLOTS];
+#define WAYS 2u
+#define SETS (CODE_CACHE_SLOTS / WAYS)
 
-static struct slot *slot_for(const struct hash32 *h)
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static struct slot slots[SETS][WAYS];
+static uint8_t last_used[SETS];   /* the way hit or filled last */
+
+static unsigned set_of(const struct hash32 *h)
 {
-    unsigned i = ((unsigned)h->b[0] << 8 | h->b[1]) % CODE_CACHE_SLOTS;
-    return &slots[i];
+    return ((unsigned)h->b[0] << 8 | h->b[1]) % SETS;
 }
 
 int code_cache_get(const struct hash32 *h, uint8_t **code, size_t *len)
@@ -34,17 +36,22 @@ int code_cache_get(const struct hash32 *h, uint8_t **code, size_t *len)
     *len = 0;
     int rc = ERR_NOTFOUND;
     pthread_mutex_lock(&mu);
-    struct slot *sl = slot_for(h);
-    if (sl->code && hash32_eq(&sl->hash, h)) {
+    unsigned set = set_of(h);
+    for (unsigned w = 0; w < WAYS; w++) {
+        struct slot *sl = &slots[set][w];
+        if (!sl->code || !hash32_eq(&sl->hash, h))
+            continue;
         uint8_t *c = malloc(sl->len);
         if (c) {
             memcpy(c, sl->code, sl->len);
             *code = c;
             *len = sl->len;
+            last_used[set] = (uint8_t)w;
             rc = 0;
         } else {
             rc = ERR_NOMEM;
         }
+        break;
     }
     pthread_mutex_unlock(&mu);
     return rc;
@@ -59,11 +66,23 @@ void code_cache_put(const struct hash32 *h, const uint8_t *code, size_t len)
         return;
     memcpy(c, code, len);
     pthread_mutex_lock(&mu);
-    struct slot *sl = slot_for(h);
+    unsigned set = set_of(h);
+    /* The way that holds h already, else an empty one, else the older. */
+    unsigned w = WAYS;
+    for (unsigned i = 0; i < WAYS && w == WAYS; i++)
+        if (slots[set][i].code && hash32_eq(&slots[set][i].hash, h))
+            w = i;
+    for (unsigned i = 0; i < WAYS && w == WAYS; i++)
+        if (!slots[set][i].code)
+            w = i;
+    if (w == WAYS)
+        w = (last_used[set] + 1) % WAYS;
+    struct slot *sl = &slots[set][w];
     uint8_t *old = sl->code;
     sl->hash = *h;
     sl->code = c;
     sl->len = len;
+    last_used[set] = (uint8_t)w;
     pthread_mutex_unlock(&mu);
     free(old);
 }
@@ -71,9 +90,11 @@ void code_cache_put(const struct hash32 *h, const uint8_t *code, size_t len)
 void code_cache_clear(void)
 {
     pthread_mutex_lock(&mu);
-    for (unsigned i = 0; i < CODE_CACHE_SLOTS; i++) {
-        free(slots[i].code);
-        memset(&slots[i], 0, sizeof slots[i]);
-    }
+    for (unsigned i = 0; i < SETS; i++)
+        for (unsigned w = 0; w < WAYS; w++) {
+            free(slots[i][w].code);
+            memset(&slots[i][w], 0, sizeof slots[i][w]);
+        }
+    memset(last_used, 0, sizeof last_used);
     pthread_mutex_unlock(&mu);
 }

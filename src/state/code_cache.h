@@ -19,8 +19,11 @@
 
 #include "primitives/address.h"
 
-/* Entries (direct-mapped by the hash's first bytes) and the largest blob
- * kept: at most CODE_CACHE_SLOTS * CODE_CACHE_MAX_LEN bytes in all. */
+/* Entries (two-way set-associative by the hash's first bytes, the older of
+ * a set's two replaced first) and the largest blob kept: at most
+ * CODE_CACHE_SLOTS * CODE_CACHE_MAX_LEN bytes in all. Two ways, because
+ * two contracts that every block runs can share a set: the regtest chief
+ * and its base contract do, and thrashed a direct-mapped table. */
 #define CODE_CACHE_SLOTS 128u
 #define CODE_CACHE_MAX_LEN (32u * 1024u)
 

@@ -1405,6 +1405,43 @@ START_TEST(code_cache_by_hash)
 }
 END_TEST
 
+/* Two contracts in one set both stay (the regtest chief and its base
+ * contract share one and were re-read and re-hashed every block with a
+ * direct-mapped table); a third replaces the one used less recently. */
+START_TEST(code_cache_two_ways)
+{
+    code_cache_clear();
+    static const uint8_t code_a[] = {1, 2, 3}, code_b[] = {4, 5}, code_c[] = {6};
+    struct hash32 a, b, c;
+    memset(&a, 0x11, sizeof a);
+    b = a;
+    b.b[31] ^= 1;   /* same first bytes: same set */
+    c = a;
+    c.b[31] ^= 2;
+    code_cache_put(&a, code_a, sizeof code_a);
+    code_cache_put(&b, code_b, sizeof code_b);
+    uint8_t *got;
+    size_t len;
+    ck_assert_int_eq(code_cache_get(&a, &got, &len), 0);  /* a: used last */
+    ck_assert_uint_eq(len, sizeof code_a);
+    free(got);
+    ck_assert_int_eq(code_cache_get(&b, &got, &len), 0);
+    ck_assert_uint_eq(len, sizeof code_b);
+    free(got);
+    ck_assert_int_eq(code_cache_get(&a, &got, &len), 0);
+    free(got);
+    code_cache_put(&c, code_c, sizeof code_c);            /* replaces b */
+    ck_assert_int_eq(code_cache_get(&b, &got, &len), ERR_NOTFOUND);
+    ck_assert_int_eq(code_cache_get(&a, &got, &len), 0);
+    ck_assert_mem_eq(got, code_a, sizeof code_a);
+    free(got);
+    ck_assert_int_eq(code_cache_get(&c, &got, &len), 0);
+    ck_assert_mem_eq(got, code_c, sizeof code_c);
+    free(got);
+    code_cache_clear();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("state");
@@ -1412,6 +1449,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, round_trips);
     tcase_add_test(tc, code_cache_by_hash);
+    tcase_add_test(tc, code_cache_two_ways);
     tcase_add_test(tc, nested_snapshots);
     tcase_add_test(tc, selfdestruct_deletes);
     tcase_add_test(tc, touched_empty_accounts);
