@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "consensus/meshbox.h"
+#include "consensus/vrf_ahead.h"
 #include "crypto/ecdsa.h"
 #include "evm/evm.h"
 #include "util/err.h"
@@ -295,6 +296,7 @@ static void free_service(struct chainsvc *s)
 {
     chainsvc_head_state_close(s);
     miner_prep_free(&s->prep);
+    vrf_ahead_free(s->vrf_ahead);
     txpool_free(s->pool);
     chain_close(s->chain);
     header_free(&s->pub.header);
@@ -367,6 +369,8 @@ int chainsvc_start(const struct chainsvc_config *cfg, struct chainsvc **out)
         rc = meshbox_check_registry(s->params, s->chain->evm, s->hs.st, &s->chain->head);
     if (rc == 0)
         rc = chainsvc_publish_head(s) ? err_set(ERR_NOMEM, "out of memory") : 0;
+    if (rc == 0 && s->automine)
+        rc = vrf_ahead_new(&s->vrf_ahead);
     if (rc) {
         free_service(s);
         return rc;

@@ -110,6 +110,7 @@ struct chainsvc {
     uint64_t next_blocktime_ms; /* 0: no timer */
     uint64_t mine_at_ms;        /* live mining: next attempt (0: none) */
     struct miner_prep prep;     /* the next block's head-only part (-automine) */
+    struct vrf_ahead *vrf_ahead; /* the next block's VRF proof (-automine) */
 
     /* The thread and its queue. */
     pthread_t thread;

@@ -99,7 +99,7 @@ void chainsvc_prepare_next(struct chainsvc *s)
 {
     if (s->prep.valid && hash32_eq(&s->prep.parent_hash, &s->chain->head_hash))
         return;
-    if (miner_prepare(s->chain, s->key, chainsvc_now_ms() / 1000u, &s->prep))
+    if (miner_prepare(s->chain, s->key, chainsvc_now_ms() / 1000u, s->vrf_ahead, &s->prep))
         log_debug(LOG_MINER, "%s", err_msg());
 }
 

@@ -16,6 +16,7 @@
 #include "chain/processor.h"
 #include "consensus/meshbox.h"
 #include "consensus/vrf.h"
+#include "consensus/vrf_ahead.h"
 #include "crypto/ecdsa.h"
 #include "crypto/keccak.h"
 #include "state/state.h"
@@ -446,7 +447,8 @@ int tribe_validate_block(const struct chain_params *p, struct evm *evm,
 
 int tribe_prepare(const struct chain_params *p, const struct header *parent,
                   const struct tribe_lists *ls, const uint8_t node_key[32],
-                  const struct address *coinbase, uint64_t now, struct header *h)
+                  const struct address *coinbase, uint64_t now, struct vrf_ahead *ahead,
+                  struct header *h)
 {
     uint64_t n = parent->number + 1;
     uint8_t pub[64];
@@ -470,12 +472,19 @@ int tribe_prepare(const struct chain_params *p, const struct header *parent,
         uint8_t msg[VRF_BLOCK_MSG_MAX];
         size_t len;
         int rc = vrf_block_message(parent->number, parent->extra, parent->extra_len, msg, &len);
-        if (!rc)
-            rc = vrf_prove(node_key, msg, len, extra);
+        if (!rc) {
+            rc = vrf_ahead_take(ahead, node_key, msg, len, extra);
+            if (rc == ERR_NOTFOUND)
+                rc = vrf_prove(node_key, msg, len, extra);
+        }
         if (rc) {
             free(extra);
             return err_wrap(rc, "block %llu: VRF", (unsigned long long)n);
         }
+        /* Block n+1's message is (n, this proof's index): start its proof. */
+        if (ahead && tribe_requires_vrf(p, n + 1) &&
+            vrf_block_message(n, extra, vanity + TRIBE_SEAL_LEN, msg, &len) == 0)
+            vrf_ahead_start(ahead, node_key, msg, len);
     }
     header_free(h);
     memset(h, 0, sizeof *h);

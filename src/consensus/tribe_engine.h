@@ -36,6 +36,7 @@
 #include "primitives/block.h"
 #include "primitives/header.h"
 
+struct vrf_ahead;
 struct state;
 
 /* Longest address list accepted from a system contract (outside data as far
@@ -211,6 +212,9 @@ int tribe_validate_block(const struct chain_params *p, struct evm *evm,
  * zero, and extra = VRF(msg(parent)) (161 bytes) from SIP100, else 32 zero
  * bytes, followed by 65 zero bytes for the seal. The roots, bloom and
  * gasUsed are left zero for execution to fill; tribe_seal comes last.
+ * ahead (may be NULL): the proof is taken from it when it was started for
+ * this parent, and the proof of block n+1 on this header is started there
+ * (consensus/vrf_ahead.h).
  * Any extra h held is freed first.
  * Returns: 0; ERR_INVAL when the difficulty would be below 1 (the key may
  *          not sign block n); ERR_CRYPTO (invalid key, VRF failure);
@@ -218,7 +222,8 @@ int tribe_validate_block(const struct chain_params *p, struct evm *evm,
  */
 int tribe_prepare(const struct chain_params *p, const struct header *parent,
                   const struct tribe_lists *ls, const uint8_t node_key[32],
-                  const struct address *coinbase, uint64_t now, struct header *h);
+                  const struct address *coinbase, uint64_t now, struct vrf_ahead *ahead,
+                  struct header *h);
 
 /*
  * Seals h: signs header_seal_hash(h) with node_key and writes R‖S‖V

@@ -333,7 +333,8 @@ void miner_prep_free(struct miner_prep *pp)
 /* The header fields and the chief tx of block head+1, read at the head
  * (v->st, v->status): everything but the transactions and the time. */
 static int prepare(struct chain *c, struct head_view *v, const uint8_t node_key[32],
-                   const struct address *me, uint64_t now, struct miner_prep *pp)
+                   const struct address *me, uint64_t now, struct vrf_ahead *ahead,
+                   struct miner_prep *pp)
 {
     const struct chain_params *p = c->params;
     const struct header *parent = &c->head;
@@ -348,7 +349,7 @@ static int prepare(struct chain *c, struct head_view *v, const uint8_t node_key[
     rc = read_coinbase(c, v->st, me, &coinbase);
     if (rc)
         return rc;
-    rc = tribe_prepare(p, parent, &ls, node_key, &coinbase, now, h);
+    rc = tribe_prepare(p, parent, &ls, node_key, &coinbase, now, ahead, h);
     if (rc)
         return rc;
     h->gas_limit = next_gas_limit(p, parent);
@@ -489,7 +490,7 @@ static int build_sealed(struct chain *c, struct txpool *pool, const uint8_t node
     } else {
         rc = open_head(c, &v, keep ? &keep->work : NULL, true);
         if (rc == 0)
-            rc = prepare(c, &v, node_key, &me, now, pp);
+            rc = prepare(c, &v, node_key, &me, now, NULL, pp);
     }
     if (rc == 0)
         rc = execute(c, v.st, pool, pp, out, keep ? &keep->res : NULL, stats);
@@ -509,7 +510,7 @@ static int build_sealed(struct chain *c, struct txpool *pool, const uint8_t node
 }
 
 int miner_prepare(struct chain *c, const uint8_t node_key[32], uint64_t now,
-                  struct miner_prep *pp)
+                  struct vrf_ahead *ahead, struct miner_prep *pp)
 {
     miner_prep_free(pp);
     struct address me;
@@ -519,7 +520,7 @@ int miner_prepare(struct chain *c, const uint8_t node_key[32], uint64_t now,
     if (rc == 0)
         rc = open_head(c, &v, NULL, true);
     if (rc == 0)
-        rc = prepare(c, &v, node_key, &me, now, pp);
+        rc = prepare(c, &v, node_key, &me, now, ahead, pp);
     if (rc == 0) {
         /* The lists stay with the prep (for the time); v gives them up. */
         pp->status = v.status;

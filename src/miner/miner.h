@@ -83,11 +83,11 @@ struct miner_prep {
     struct tx chief;
 };
 
-/* Fills *pp for the block after c's head (freeing what it held). Returns
- * 0, or as miner_build_block (ERR_INVAL when the key may not sign it).
- * Thread: the chain thread. */
+/* Fills *pp for the block after c's head (freeing what it held); ahead
+ * (may be NULL) as tribe_prepare's. Returns 0, or as miner_build_block
+ * (ERR_INVAL when the key may not sign it). Thread: the chain thread. */
 int miner_prepare(struct chain *c, const uint8_t node_key[32], uint64_t now,
-                  struct miner_prep *pp);
+                  struct vrf_ahead *ahead, struct miner_prep *pp);
 
 /* Frees what pp holds and zeroes it (NULL or a zeroed pp is fine). */
 void miner_prep_free(struct miner_prep *pp);

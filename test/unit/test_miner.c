@@ -31,6 +31,7 @@
 #include "consensus/vrf.h"
 #include "crypto/ecdsa.h"
 #include "crypto/keccak.h"
+#include "consensus/vrf_ahead.h"
 #include "miner/miner.h"
 #include "miner/miner_tamper.h"
 #include "state/state.h"
@@ -489,6 +490,11 @@ START_TEST(own_blocks_match_full_import)
     struct address to = a.dev[9];
     struct miner_prep prep;
     memset(&prep, 0, sizeof prep);
+    /* Prepared blocks take their VRF proof from the prover thread when it
+     * was started for their parent (3's was, by 2's preparation): b's full
+     * import checks every such proof. */
+    struct vrf_ahead *ahead;
+    ck_assert_int_eq(vrf_ahead_new(&ahead), 0);
     for (uint64_t n = 1; n <= 8; n++) {
         for (unsigned i = 0; i < n % 3; i++)
             transfer(&a, i, &to, 100 * n + i);
@@ -496,7 +502,8 @@ START_TEST(own_blocks_match_full_import)
          * 3, which was built without it); the rest: none. */
         bool prepared = n % 3 == 2;
         if (prepared || n == 3)
-            ck_assert_msg(miner_prepare(a.c, a.node_key, a.now, &prep) == 0, "%s", err_msg());
+            ck_assert_msg(miner_prepare(a.c, a.node_key, a.now, ahead, &prep) == 0, "%s",
+                          err_msg());
         if (n == 3)
             ck_assert(prep.valid);
         struct miner_work w;
@@ -544,6 +551,7 @@ START_TEST(own_blocks_match_full_import)
     miner_work_free(&w);
     miner_work_free(&w2);
     miner_prep_free(&prep);
+    vrf_ahead_free(ahead);
     node_close(&a);
     node_close(&b);
 }

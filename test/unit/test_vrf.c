@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "consensus/vrf.h"
+#include "consensus/vrf_ahead.h"
 #include "crypto/ecdsa.h"
 #include "crypto/hash.h"
 #include "util/bytes.h"
@@ -390,6 +391,36 @@ START_TEST(infinity_sums_hash_as_zero_point)
 }
 END_TEST
 
+/* The prover thread: a proof is given only for the key and message it was
+ * started with, once, and a newer start replaces an older one. */
+START_TEST(ahead_gives_the_started_proof_once)
+{
+    uint8_t sk[32], pub[64], sk2[32], pub2[64], out[VRF_OUTPUT_LEN];
+    key_of(1, sk, pub);
+    key_of(2, sk2, pub2);
+    const uint8_t m1[] = "block 7 message", m2[] = "block 8 message";
+    struct vrf_ahead *va;
+    ck_assert_int_eq(vrf_ahead_new(&va), 0);
+    ck_assert_int_eq(vrf_ahead_take(va, sk, m1, sizeof m1, out), ERR_NOTFOUND);
+    vrf_ahead_start(va, sk, m1, sizeof m1);
+    ck_assert_int_eq(vrf_ahead_take(va, sk, m2, sizeof m2, out), ERR_NOTFOUND);  /* message */
+    ck_assert_int_eq(vrf_ahead_take(va, sk2, m1, sizeof m1, out), ERR_NOTFOUND); /* key */
+    ck_assert_int_eq(vrf_ahead_take(va, sk, m1, sizeof m1, out), 0);
+    ck_assert_int_eq(vrf_verify_extra(pub, m1, sizeof m1, out), 0);
+    ck_assert_int_eq(vrf_ahead_take(va, sk, m1, sizeof m1, out), ERR_NOTFOUND);  /* taken */
+    /* Replaced before it was taken: only the newer job is there. */
+    vrf_ahead_start(va, sk, m1, sizeof m1);
+    vrf_ahead_start(va, sk2, m2, sizeof m2);
+    ck_assert_int_eq(vrf_ahead_take(va, sk, m1, sizeof m1, out), ERR_NOTFOUND);
+    ck_assert_int_eq(vrf_ahead_take(va, sk2, m2, sizeof m2, out), 0);
+    ck_assert_int_eq(vrf_verify_extra(pub2, m2, sizeof m2, out), 0);
+    /* A job nobody takes is dropped at free. */
+    vrf_ahead_start(va, sk, m2, sizeof m2);
+    vrf_ahead_free(va);
+    ck_assert_int_eq(vrf_ahead_take(NULL, sk, m2, sizeof m2, out), ERR_NOTFOUND);
+}
+END_TEST
+
 START_TEST(block_message)
 {
     uint8_t extra[97], out[VRF_BLOCK_MSG_MAX];
@@ -427,6 +458,7 @@ int main(void)
     tcase_add_test(tc, independent_prover_agrees_and_u_must_be_04);
     tcase_add_test(tc, infinity_sums_hash_as_zero_point);
     tcase_add_test(tc, block_message);
+    tcase_add_test(tc, ahead_gives_the_started_proof_once);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
