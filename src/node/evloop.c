@@ -40,23 +40,25 @@ int evloop_run(struct event_base *base, unsigned poll_us, evloop_activity_fn act
             return 0;
         uint64_t now_seen = activity(arg);
         int64_t t = now_us();
+        /* A window caught the next request only if the loop saw it before
+         * the window ended (a loop thread descheduled past the end did not
+         * gain from polling). */
+        bool caught = polling && now_seen != seen && t <= window_end;
+        if (caught) {
+            stats->hits++;
+            misses = 0;
+        } else if (polling && t >= window_end && ++misses >= EVLOOP_MISSES) {
+            misses = 0;
+            paused_until = t + EVLOOP_PAUSE_MS * 1000;
+            stats->pauses++;
+        }
+        if (polling && (caught || t >= window_end))
+            window_end = 0;
         if (now_seen != seen) {
             seen = now_seen;
-            if (polling) {
-                stats->hits++;
-                misses = 0;
-            }
-            window_end = 0;
             if (t >= paused_until) {
                 window_end = t + poll_us;
                 stats->windows++;
-            }
-        } else if (polling && t >= window_end) {
-            window_end = 0;
-            if (++misses >= EVLOOP_MISSES) {
-                misses = 0;
-                paused_until = t + EVLOOP_PAUSE_MS * 1000;
-                stats->pauses++;
             }
         }
     }
