@@ -474,8 +474,10 @@ int tribe_prepare(const struct chain_params *p, const struct header *parent,
         int rc = vrf_block_message(parent->number, parent->extra, parent->extra_len, msg, &len);
         if (!rc) {
             rc = vrf_ahead_take(ahead, node_key, msg, len, extra);
-            if (rc == ERR_NOTFOUND)
+            if (rc != 0) {     /* none made ahead for this parent, or it failed */
+                err_clear();
                 rc = vrf_prove(node_key, msg, len, extra);
+            }
         }
         if (rc) {
             free(extra);
