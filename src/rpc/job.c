@@ -121,13 +121,25 @@ static void arm_timer(struct rpc_host *h)
 /* ---- loop reads (job.h) ---------------------------------------------------- */
 
 /* True when r is one call of an RPC_LOOP_READ method (a batch is never one)
- * and nothing else waits for the loop. */
+ * and either nothing else waits for the loop or loop reads are cheap (see
+ * job.h, "Loop reads"). */
 static bool loop_read_now(struct rpc_host *h, const struct rpc_request *r)
 {
     if (h->loop_reads_off_until && now_ms() < h->loop_reads_off_until)
         return false;
-    return rpc_request_loop_read(r) &&
-           event_base_get_num_events(h->base, EVENT_BASE_COUNT_ACTIVE) == 0;
+    if (!rpc_request_loop_read(r))
+        return false;
+    if (h->loop_read_avg_us < RPC_LOOP_READ_BUSY_US ||
+        event_base_get_num_events(h->base, EVENT_BASE_COUNT_ACTIVE) == 0)
+        return true;
+    /* Busy and dear: a worker, except one probe per interval that keeps the
+     * average current (without it, a run of slow reads would keep a busy
+     * loop's reads on the workers until the loop next found itself idle). */
+    int64_t now = now_ms();
+    if (now < h->loop_read_probe_at)
+        return false;
+    h->loop_read_probe_at = now + RPC_LOOP_READ_PROBE_MS;
+    return true;
 }
 
 static int64_t now_us(void)
@@ -140,6 +152,7 @@ static int64_t now_us(void)
 /* The guard of job.h: counts slow loop reads, pauses them after a run. */
 static void loop_read_took(struct rpc_host *h, int64_t us)
 {
+    h->loop_read_avg_us += (us - h->loop_read_avg_us) / 8;
     if (us <= RPC_LOOP_READ_BUDGET_US)
         return;
     int64_t now = now_ms();

@@ -49,15 +49,24 @@ struct rpc_job;
  * constant-time like RPC_INLINE. When such a call comes alone and no other
  * event of the loop is waiting to be handled, the loop runs it itself: with
  * one client, the hop to a worker and back (two thread wake-ups) costs more
- * than the read. When other events wait, it goes to a worker as before, so
- * that under load the reads spread over the cores and never delay other
- * connections. Guard: RPC_LOOP_READ_STRIKES loop reads in a row that each
+ * than the read. When other events wait, the loop still runs it while loop
+ * reads are cheap — their moving average (1/8 weight per read) under
+ * RPC_LOOP_READ_BUSY_US, as with a warm node cache — because at 64 clients
+ * on two vCPUs the hand-off to a worker and back costs several times the
+ * read (context switches were 29 % of the node); once they are dearer (a
+ * cold disk) they go to the workers under load, so that reads spread over
+ * the cores and slow ones never delay other connections (one read per
+ * RPC_LOOP_READ_PROBE_MS still runs on the busy loop, to notice when they
+ * are cheap again). Guard:
+ * RPC_LOOP_READ_STRIKES loop reads in a row that each
  * take longer than RPC_LOOP_READ_BUDGET_US, less than a second apart (a
  * cold disk), turn loop reads off for RPC_LOOP_READ_PAUSE_S seconds. One
  * slow read alone does not: on a busy machine the loop thread is sometimes
  * preempted in the middle of a read.
  */
 #define RPC_LOOP_READ_BUDGET_US 2000
+#define RPC_LOOP_READ_BUSY_US 50
+#define RPC_LOOP_READ_PROBE_MS 100
 #define RPC_LOOP_READ_STRIKES 3
 #define RPC_LOOP_READ_PAUSE_S 10
 
@@ -83,6 +92,8 @@ struct rpc_host {
     int64_t loop_reads_off_until;           /* monotonic ms; see "Loop reads" */
     int64_t loop_read_slow_at;              /* monotonic ms of the last slow one */
     unsigned loop_read_strikes;
+    int64_t loop_read_avg_us;               /* moving average of loop reads */
+    int64_t loop_read_probe_at;             /* monotonic ms: next busy-loop probe */
     uint64_t loop_answers;                  /* requests answered on the loop itself */
 };
 
