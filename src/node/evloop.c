@@ -29,6 +29,7 @@ int evloop_run(struct event_base *base, unsigned poll_us, evloop_activity_fn act
     unsigned misses = 0;
     for (;;) {
         bool polling = window_end != 0;
+        int64_t t0 = now_us();
         /* ONCE with NONBLOCK: one batch of events per pass, or none (NONBLOCK
          * alone keeps going while events keep coming, and the activity of
          * many requests would count as one). */
@@ -40,10 +41,10 @@ int evloop_run(struct event_base *base, unsigned poll_us, evloop_activity_fn act
             return 0;
         uint64_t now_seen = activity(arg);
         int64_t t = now_us();
-        /* A window caught the next request only if the loop saw it before
-         * the window ended (a loop thread descheduled past the end did not
-         * gain from polling). */
-        bool caught = polling && now_seen != seen && t <= window_end;
+        /* A window caught the next request only if the pass that found it
+         * began before the window ended (t, after the pass, includes the
+         * time spent answering it). */
+        bool caught = polling && now_seen != seen && t0 <= window_end;
         if (caught) {
             stats->hits++;
             misses = 0;
