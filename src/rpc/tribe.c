@@ -97,18 +97,6 @@ static bool abi_head(const struct abi_out *o, unsigned index, const uint8_t **w)
     return true;
 }
 
-/* A word as uint64 when it fits (false otherwise). */
-static bool word_u64(const uint8_t *w, uint64_t *v)
-{
-    for (int i = 0; i < 24; i++)
-        if (w[i])
-            return false;
-    uint64_t x = 0;
-    for (int i = 24; i < 32; i++)
-        x = x << 8 | w[i];
-    *v = x;
-    return true;
-}
 
 /* The low 64 bits as Go's big.Int.Int64() gives them for a uint256 that
  * fits (and as its truncation otherwise). */
@@ -126,10 +114,11 @@ static int abi_array(const struct abi_out *o, unsigned index, const uint8_t **it
 {
     const uint8_t *w;
     uint64_t off, count;
-    if (!abi_head(o, index, &w) || !word_u64(w, &off) || off > o->len || o->len - off < 32)
+    if (!abi_head(o, index, &w) || !rpc_sysview_word_u64(w, &off) || off > o->len ||
+        o->len - off < 32)
         return err_set(ERR_INVAL, "system read: output of %zu bytes has no array at %u",
                        o->len, index);
-    if (!word_u64(o->d + off, &count) || count > TRIBE_MAX_LIST)
+    if (!rpc_sysview_word_u64(o->d + off, &count) || count > TRIBE_MAX_LIST)
         return err_set(ERR_RANGE, "system read: array too long (max %d)", TRIBE_MAX_LIST);
     if ((o->len - off - 32) / 32 < count)
         return err_set(ERR_INVAL, "system read: array of %llu runs past the output",
@@ -223,7 +212,7 @@ static int view_u64(struct rpc_ctx *ctx, struct rpc_sysview *v, const struct add
     int r = view_word(ctx, v, to, sel, w);
     if (r < 0)
         return -1;
-    if (r || !word_u64(w, out)) {
+    if (r || !rpc_sysview_word_u64(w, out)) {
         rpc_fail(ctx, RPC_SERVER_ERROR, "system read %02x%02x%02x%02x: not a uint64", sel[0],
                  sel[1], sel[2], sel[3]);
         return -1;
@@ -295,7 +284,8 @@ static int chief_status_load(struct rpc_ctx *ctx, struct rpc_sysview *v, struct 
         rc = abi_array(&cs->raw, (unsigned)lay.black, &cs->black, &cs->nblack);
     if (!rc && lay.volunteers >= 0)
         rc = abi_array(&cs->raw, (unsigned)lay.volunteers, &cs->volunteers, &cs->nvolunteers);
-    if (!rc && !(abi_head(&cs->raw, (unsigned)lay.number, &w) && word_u64(w, &cs->number)))
+    if (!rc && !(abi_head(&cs->raw, (unsigned)lay.number, &w) &&
+                 rpc_sysview_word_u64(w, &cs->number)))
         rc = err_set(ERR_INVAL, "system read: getStatus has no block number");
     if (rc) {
         chief_status_free(cs);
@@ -329,7 +319,8 @@ static int chief_status_load(struct rpc_ctx *ctx, struct rpc_sysview *v, struct 
 /* The volunteers of the chief at v: getVolunteers() from 0.0.6 on (the
  * next-round list for 1.0.0), getStatus()'s volunteerList before. Out:
  * items/n pointing into *raw (free raw->d), weights (NULL: all zero). */
-static int chief_volunteers(struct rpc_ctx *ctx, struct rpc_sysview *v, const struct chief_status *cs,
+static int chief_volunteers(struct rpc_ctx *ctx, struct rpc_sysview *v,
+                            const struct chief_status *cs,
                             struct abi_out *raw, const uint8_t **items, size_t *n,
                             const uint8_t **weights)
 {
@@ -361,7 +352,8 @@ static int chief_volunteers(struct rpc_ctx *ctx, struct rpc_sysview *v, const st
  * slot, Sinner when blacklisted, Signer when a leader, Volunteer when the
  * chief lists it as a volunteer, else None. Returns the level or NULL
  * (error set). */
-static const char *node_level(struct rpc_ctx *ctx, struct rpc_sysview *v, const struct chief_status *cs)
+static const char *node_level(struct rpc_ctx *ctx, struct rpc_sysview *v,
+                              const struct chief_status *cs)
 {
     struct address me;
     chainsvc_node_address(v->svc, &me);
