@@ -177,6 +177,56 @@ int chainsvc_post(struct chainsvc *s, struct cmd *c)
     return 0;
 }
 
+int chainsvc_post_async(struct chainsvc *s, struct cmd *c)
+{
+    c->next = NULL;
+    c->done = false;
+    c->rc = 0;
+    c->msg[0] = 0;
+    pthread_mutex_lock(&s->qlock);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->qlock);
+        return err_set(ERR_BADSTATE, "the chain service is stopping");
+    }
+    if (s->qtail)
+        s->qtail->next = c;
+    else
+        s->qhead = c;
+    s->qtail = c;
+    pthread_cond_signal(&s->qcond);
+    pthread_mutex_unlock(&s->qlock);
+    return 0;
+}
+
+/* Under qlock: marks the waited-for commands of the list done and returns
+ * the ones posted without waiting, whose done_fn the caller runs after
+ * unlocking (a done_fn wakes another thread: never under our lock). */
+static struct cmd *finish_locked(struct cmd *c)
+{
+    struct cmd *async = NULL, **tail = &async;
+    while (c) {
+        struct cmd *next = c->next; /* c belongs to its caller once done */
+        if (c->done_fn) {
+            c->next = NULL;
+            *tail = c;
+            tail = &c->next;
+        } else {
+            c->done = true;
+        }
+        c = next;
+    }
+    return async;
+}
+
+static void deliver_async(struct cmd *c)
+{
+    while (c) {
+        struct cmd *next = c->next;
+        c->done_fn(c); /* frees c */
+        c = next;
+    }
+}
+
 static void run_cmd(struct chainsvc *s, struct cmd *c)
 {
     err_clear();
@@ -252,12 +302,13 @@ static void *thread_main(void *arg)
             if (s->automine && added)
                 chainsvc_automine(s);
             pthread_mutex_lock(&s->qlock);
-            for (struct cmd *k = c; k;) {
-                struct cmd *next = k->next; /* k belongs to its caller once done */
-                k->done = true;
-                k = next;
-            }
+            struct cmd *async = finish_locked(c);
             pthread_cond_broadcast(&s->done_cond);
+            if (async) {
+                pthread_mutex_unlock(&s->qlock);
+                deliver_async(async);
+                pthread_mutex_lock(&s->qlock);
+            }
             worked = true;
             if (s->automine && added && !s->qhead) {
                 /* The submitters are being answered: meanwhile, the part
@@ -282,11 +333,12 @@ static void *thread_main(void *arg)
     for (struct cmd *c = s->qhead; c; c = c->next) {
         c->rc = ERR_BADSTATE;
         snprintf(c->msg, sizeof c->msg, "the chain service is stopping");
-        c->done = true;
     }
+    struct cmd *async = finish_locked(s->qhead);
     s->qhead = s->qtail = NULL;
     pthread_cond_broadcast(&s->done_cond);
     pthread_mutex_unlock(&s->qlock);
+    deliver_async(async);
     return NULL;
 }
 

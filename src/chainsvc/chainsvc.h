@@ -221,6 +221,25 @@ bool chainsvc_is_mining(struct chainsvc *s);
 int chainsvc_submit_tx(struct chainsvc *s, const uint8_t *raw, size_t len, bool local,
                        struct hash32 *hash, enum txpool_reason *reason);
 
+/*
+ * chainsvc_submit_tx without waiting: the same checks and the same answer,
+ * delivered by fn(arg, rc, hash, msg) on the chain thread once the pool has
+ * decided (with automine, once the block holding the transaction is in).
+ * msg is the error text when rc != 0 ("" otherwise); fn must be quick (it
+ * runs before the chain thread prepares the next block) and must not post
+ * to the service. raw is copied. Returns 0 when posted: fn is then called
+ * exactly once, with ERR_BADSTATE if the service stops first; ERR_NOMEM or
+ * ERR_BADSTATE (stopping) when not posted, and fn is never called.
+ * Why: a caller on an event loop (RPC) hands the transaction straight to the
+ * chain thread and is woken once with the answer, instead of parking a
+ * thread per call and being woken twice (see doc/rpc.md, "Latency").
+ */
+typedef void (*chainsvc_submit_fn)(void *arg, int rc, const struct hash32 *hash,
+                                   const char *msg);
+
+int chainsvc_submit_tx_async(struct chainsvc *s, const uint8_t *raw, size_t len, bool local,
+                             chainsvc_submit_fn fn, void *arg);
+
 /* Signs tx in place for chain_id (EIP-155); returns 0 or an ERR_* code with
  * the reason set (wallet_sign_tx's). Called on the chain thread. */
 typedef int (*chainsvc_sign_fn)(void *ctx, struct tx *tx, uint64_t chain_id);

@@ -7,8 +7,11 @@
  * The caller fills its inputs, queues it (chainsvc_post) and sleeps until
  * the chain thread marks it done; the chain thread writes the outputs and
  * the reason (copied into the record, since the error context is per
- * thread) and never keeps a pointer to it afterwards. So no command is ever
- * allocated, and a command cannot outlive its caller.
+ * thread) and never keeps a pointer to it afterwards. So a waited-for
+ * command is never allocated, and it cannot outlive its caller. The one
+ * exception is a command posted without waiting (chainsvc_post_async): it
+ * is on the heap, and the chain thread hands it to its done_fn, which
+ * delivers the answer and frees it.
  *
  * Locks (no chainsvc lock is ever taken while another is held): qlock
  * guards the queue and `stopping`; head_lock the published head; ev_lock
@@ -48,6 +51,9 @@ struct cmd {
     enum cmd_kind kind;
     struct cmd *next;
     bool done;                  /* under qlock */
+    /* Posted without waiting (chainsvc_post_async): the chain thread calls
+     * done_fn once and frees the command. */
+    void (*done_fn)(struct cmd *c);
     int rc;
     char msg[CMD_MSG_MAX];      /* the chain thread's err_msg() when rc != 0 */
 
@@ -139,6 +145,11 @@ struct chainsvc {
 /* Queues c and waits until the chain thread ran it; returns c->rc with the
  * reason put back into this thread's error context. */
 int chainsvc_post(struct chainsvc *s, struct cmd *c);
+
+/* Queues c (heap-allocated, c->done_fn set) without waiting. Returns 0, or
+ * ERR_BADSTATE when the service is stopping (c is then not queued and still
+ * the caller's). */
+int chainsvc_post_async(struct chainsvc *s, struct cmd *c);
 
 /* Milliseconds of the wall clock. */
 uint64_t chainsvc_now_ms(void);

@@ -149,6 +149,48 @@ int chainsvc_submit_tx(struct chainsvc *s, const uint8_t *raw, size_t len, bool 
     return rc;
 }
 
+/* A command posted by chainsvc_submit_tx_async, with its copy of the
+ * transaction and the caller's callback. */
+struct async_submit {
+    struct cmd c;               /* first: done_fn gets this pointer */
+    chainsvc_submit_fn fn;
+    void *arg;
+    uint8_t raw[];
+};
+
+static void async_submit_done(struct cmd *c)
+{
+    struct async_submit *a = (struct async_submit *)c;
+    a->fn(a->arg, c->rc, &c->hash, c->rc ? c->msg : "");
+    free(a);
+}
+
+int chainsvc_submit_tx_async(struct chainsvc *s, const uint8_t *raw, size_t len, bool local,
+                             chainsvc_submit_fn fn, void *arg)
+{
+    struct async_submit *a = malloc(sizeof *a + len + 1);
+    if (!a)
+        return err_set(ERR_NOMEM, "out of memory");
+    memset(&a->c, 0, sizeof a->c);
+    if (len)
+        memcpy(a->raw, raw, len);
+    a->fn = fn;
+    a->arg = arg;
+    a->c.kind = CMD_SUBMIT_TX;
+    a->c.done_fn = async_submit_done;
+    a->c.raw = a->raw;
+    a->c.len = len;
+    a->c.local = local;
+    if (len <= TXPOOL_DEFAULT_MAX_TX_SIZE && txpool_recover_sender(s->params, chainsvc_head_number(s, NULL), raw, len,
+                                      &a->c.sender) == 0)
+        a->c.has_sender = true;
+    err_clear();
+    int rc = chainsvc_post_async(s, &a->c);
+    if (rc)
+        free(a);
+    return rc;
+}
+
 int chainsvc_send_tx(struct chainsvc *s, const struct tx *tmpl, const struct address *from,
                      bool has_nonce, chainsvc_sign_fn sign, void *sign_ctx, struct hash32 *hash)
 {

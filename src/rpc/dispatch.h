@@ -150,6 +150,26 @@ struct rpc_ctx {
  * mapped onto the table's parameter order). */
 typedef json_t *(*rpc_handler_fn)(const json_t *params, struct rpc_ctx *ctx);
 
+/*
+ * The asynchronous form of an RPC_WAITS handler (optional). For a lone call
+ * (not in a batch), the server may run it on the loop thread instead of
+ * handing the call to a waiting thread: it checks params as the handler
+ * does and starts the wait without blocking — the service it waits for
+ * (the chain thread) later calls rpc_async_finish(op, ...) exactly once,
+ * from its own thread, and the reply goes out from the loop. Returns the
+ * result at once (or NULL after rpc_fail) with *started false; or NULL
+ * with *started true once op was handed over. Same rules as a handler
+ * otherwise (ctx errors, geth's codes); it must be quick.
+ */
+struct rpc_async;
+typedef json_t *(*rpc_start_fn)(const json_t *params, struct rpc_ctx *ctx, struct rpc_async *op,
+                                bool *started);
+
+/* Ends a started call: result (stolen; NULL is JSON null) when code is 0,
+ * else the error code and message. Thread: any, once per op; op must not be
+ * used afterwards. */
+void rpc_async_finish(struct rpc_async *op, json_t *result, int code, const char *message);
+
 /* rpc_method.flags */
 #define RPC_PUBLIC 0x1u     /* no credentials needed (eth_/net_/web3_ only) */
 #define RPC_ON_LOOP 0x2u    /* runs on the event-loop thread (see above) */
@@ -174,6 +194,7 @@ struct rpc_method {
     const char *name;                   /* full name: "web3_sha3", "stop" */
     rpc_handler_fn fn;
     unsigned flags;
+    rpc_start_fn start;                 /* RPC_WAITS only; NULL: none */
     const char *summary;                /* what it does; one or more sentences */
     const struct rpc_param_doc *params; /* in positional order */
     size_t nparams;

@@ -221,6 +221,11 @@ static const struct rpc_param_doc tx_by_number_index_params[] = {
 #define CHAIN_METHOD_WAITS(n, f, sum, p, res) \
     {.name = n, .fn = f, .flags = RPC_PUBLIC | RPC_WAITS, .summary = sum, .params = p, \
      .nparams = RPC_COUNT(p), .result = res}
+/* A submission with an asynchronous form (dispatch.h, rpc_start_fn): a lone
+ * call is started on the loop, without parking a wait-pool thread. */
+#define CHAIN_METHOD_STARTS(n, f, st, sum, p, res) \
+    {.name = n, .fn = f, .flags = RPC_PUBLIC | RPC_WAITS, .start = st, .summary = sum, \
+     .params = p, .nparams = RPC_COUNT(p), .result = res}
 /* One account's state at a block: the loop may answer it when idle (job.h). */
 #define CHAIN_METHOD_LOOP_READ(n, f, sum, p, res) \
     {.name = n, .fn = f, .flags = RPC_PUBLIC | RPC_LOOP_READ, .summary = sum, .params = p, \
@@ -272,7 +277,8 @@ static const struct rpc_method eth_methods[] = {
                   "Returns whether the node produces blocks by itself (regtest: -automine or "
                   "-blocktime; other networks: -mine while its key may sign).",
                   "true|false"),
-    CHAIN_METHOD_WAITS("eth_sendRawTransaction", rpc_eth_send_raw_transaction,
+    CHAIN_METHOD_STARTS("eth_sendRawTransaction", rpc_eth_send_raw_transaction,
+                 rpc_eth_send_raw_transaction_start,
                  "Submits a signed transaction to the pool. On regtest with -automine, the block "
                  "holding it is imported before the reply. Refusals are -32000 with the pool's "
                  "reason (\"nonce too low\", \"insufficient funds for gas * price + value\", ...).",

@@ -27,6 +27,8 @@ json_t *rpc_eth_get_code(const json_t *params, struct rpc_ctx *ctx);
 
 /* eth_tx.c */
 json_t *rpc_eth_send_raw_transaction(const json_t *params, struct rpc_ctx *ctx);
+json_t *rpc_eth_send_raw_transaction_start(const json_t *params, struct rpc_ctx *ctx,
+                                           struct rpc_async *op, bool *started);
 json_t *rpc_eth_send_transaction(const json_t *params, struct rpc_ctx *ctx);
 json_t *rpc_eth_get_transaction_by_hash(const json_t *params, struct rpc_ctx *ctx);
 json_t *rpc_eth_get_transaction_receipt(const json_t *params, struct rpc_ctx *ctx);

@@ -55,6 +55,39 @@ json_t *rpc_eth_send_raw_transaction(const json_t *params, struct rpc_ctx *ctx)
     return rc ? fail_submit(ctx, rc) : rpc_json_hash(&hash);
 }
 
+/* The chain thread's answer to rpc_eth_send_raw_transaction_start. */
+static void raw_submitted(void *arg, int rc, const struct hash32 *hash, const char *msg)
+{
+    struct rpc_async *op = arg;
+    if (rc == 0)
+        rpc_async_finish(op, rpc_json_hash(hash), 0, NULL);
+    else if (rc == ERR_NOMEM)
+        rpc_async_finish(op, NULL, RPC_INTERNAL_ERROR, "internal error: out of memory");
+    else
+        rpc_async_finish(op, NULL, RPC_SERVER_ERROR, msg[0] ? msg : err_name(rc));
+}
+
+json_t *rpc_eth_send_raw_transaction_start(const json_t *params, struct rpc_ctx *ctx,
+                                           struct rpc_async *op, bool *started)
+{
+    uint8_t *raw;
+    size_t len;
+    if (rpc_params_count(ctx, params, 1, 1) ||
+        rpc_param_bytes(ctx, params, 0, RAW_TX_MAX, &raw, &len))
+        return NULL;
+    struct chainsvc *svc = rpc_chain(ctx);
+    if (!svc) {
+        free(raw);
+        return NULL;
+    }
+    int rc = chainsvc_submit_tx_async(svc, raw, len, true, raw_submitted, op);
+    free(raw);
+    if (rc)
+        return fail_submit(ctx, rc);
+    *started = true;
+    return NULL;
+}
+
 /* ---- eth_sendTransaction ---------------------------------------------------------- */
 
 /* A data field of the argument object (hex, at most max bytes). */

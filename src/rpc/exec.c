@@ -17,6 +17,7 @@
 enum call_state {
     CALL_ANSWERED,      /* reply set (or a notification that needs none) */
     CALL_READY,         /* valid, waiting to run */
+    CALL_STARTED,       /* its asynchronous form runs (rpc_request_start) */
 };
 
 struct rpc_call {
@@ -265,12 +266,39 @@ bool rpc_request_loop_pending(const struct rpc_request *r)
     return false;
 }
 
+static void call_ctx(const struct rpc_call *c, const struct rpc_ctx *proto, struct rpc_ctx *ctx)
+{
+    *ctx = *proto;
+    memset(&ctx->err, 0, sizeof ctx->err);
+    ctx->method = c->method;
+    ctx->after = 0;
+}
+
+/* c's reply from a handler's result (stolen) and ctx->err (cleared). */
+static void answer_call(struct rpc_request *r, struct rpc_call *c, json_t *result,
+                        struct rpc_ctx *ctx)
+{
+    r->after |= ctx->after;
+    c->state = CALL_ANSWERED;
+    if (c->id) {
+        if (ctx->err.code) {
+            json_decref(result);
+            result = NULL;
+            c->reply = error_reply(c->id, ctx->err.code, ctx->err.message, ctx->err.data);
+        } else {
+            c->reply = result_reply(c->id, result);
+        }
+        if (!c->reply)
+            c->reply = error_reply(c->id, RPC_INTERNAL_ERROR, "internal error", NULL);
+    }
+    json_decref(result);
+    rpc_error_clear(&ctx->err);
+}
+
 static void run_call(struct rpc_request *r, struct rpc_call *c, const struct rpc_ctx *proto)
 {
-    struct rpc_ctx ctx = *proto;
-    memset(&ctx.err, 0, sizeof ctx.err);
-    ctx.method = c->method;
-    ctx.after = 0;
+    struct rpc_ctx ctx;
+    call_ctx(c, proto, &ctx);
     json_t *result;
     if (!ctx.authenticated && !(c->method->flags & RPC_PUBLIC)) {
         /* Reached only without HTTP's 401 (WebSocket): look like a missing
@@ -280,20 +308,47 @@ static void run_call(struct rpc_request *r, struct rpc_call *c, const struct rpc
     } else {
         result = c->method->fn(c->params, &ctx);
     }
-    r->after |= ctx.after;
-    c->state = CALL_ANSWERED;
-    if (c->id) {
-        if (ctx.err.code) {
-            json_decref(result);
-            c->reply = error_reply(c->id, ctx.err.code, ctx.err.message, ctx.err.data);
-        } else {
-            c->reply = result_reply(c->id, result);
-        }
-        if (!c->reply)
-            c->reply = error_reply(c->id, RPC_INTERNAL_ERROR, "internal error", NULL);
+    answer_call(r, c, result, &ctx);
+}
+
+bool rpc_request_can_start(const struct rpc_request *r, bool authenticated)
+{
+    if (r->batch || r->whole || r->n != 1 || r->calls[0].state != CALL_READY)
+        return false;
+    const struct rpc_method *m = r->calls[0].method;
+    return m->start && (m->flags & RPC_WAITS) && (authenticated || (m->flags & RPC_PUBLIC));
+}
+
+bool rpc_request_start(struct rpc_request *r, const struct rpc_ctx *proto, struct rpc_async *op)
+{
+    struct rpc_call *c = &r->calls[0];
+    struct rpc_ctx ctx;
+    call_ctx(c, proto, &ctx);
+    bool started = false;
+    json_t *result = c->method->start(c->params, &ctx, op, &started);
+    if (started && !ctx.err.code) {
+        json_decref(result);
+        c->state = CALL_STARTED;
+        return true;
     }
-    json_decref(result);
-    rpc_error_clear(&ctx.err);
+    answer_call(r, c, result, &ctx);
+    return false;
+}
+
+void rpc_request_finish(struct rpc_request *r, json_t *result, const struct rpc_error *err)
+{
+    struct rpc_call *c = &r->calls[0];
+    if (c->state != CALL_STARTED) {
+        json_decref(result);
+        return;
+    }
+    struct rpc_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    if (err->code) {
+        ctx.err.code = err->code;
+        snprintf(ctx.err.message, sizeof ctx.err.message, "%s", err->message);
+    }
+    answer_call(r, c, result, &ctx);
 }
 
 void rpc_request_run(struct rpc_request *r, const struct rpc_ctx *proto, bool on_loop)

@@ -60,6 +60,16 @@ bool rpc_request_loop_read(const struct rpc_request *r);
  * request goes to the wait pool. */
 bool rpc_request_waits(const struct rpc_request *r);
 
+/* True when r is one call (not a batch) still to run whose method has an
+ * asynchronous form (rpc_method.start) that this client may call. */
+bool rpc_request_can_start(const struct rpc_request *r, bool authenticated);
+/* Runs the asynchronous form of r's one call (rpc_request_can_start). Returns
+ * true when it started (the answer comes later: rpc_request_finish), false
+ * when it answered at once, as rpc_request_run would have. */
+bool rpc_request_start(struct rpc_request *r, const struct rpc_ctx *proto, struct rpc_async *op);
+/* Records the answer of the call rpc_request_start started: result (stolen)
+ * when err->code is 0, else the error. */
+void rpc_request_finish(struct rpc_request *r, json_t *result, const struct rpc_error *err);
 /* True when calls of RPC_ON_LOOP methods are waiting for the loop thread. */
 bool rpc_request_loop_pending(const struct rpc_request *r);
 

@@ -12,6 +12,8 @@
 
 #include <event2/event.h>
 #include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,8 +23,16 @@
 #include "util/err.h"
 #include "util/log.h"
 
+/* A call's asynchronous form in flight (dispatch.h): the answer, written
+ * by the finishing thread before it delivers the job to the wait pool. */
+struct rpc_async {
+    json_t *result;
+    struct rpc_error err;
+};
+
 struct rpc_job {
     struct rpc_task task;           /* first: the pool hands back this pointer */
+    struct rpc_async op;            /* started calls only */
     struct rpc_host *host;
     struct rpc_job *prev, *next;
     char *body;
@@ -100,6 +110,7 @@ static void zombie_unlink(struct rpc_host *h, struct rpc_job *j)
 
 static void job_free(struct rpc_job *j)
 {
+    json_decref(j->op.result);
     rpc_request_free(j->req);
     json_decref(atomic_exchange(&j->ids, NULL));
     free(j->body);
@@ -231,6 +242,39 @@ static void job_done(struct rpc_task *t)
     job_free(j);
 }
 
+/* Any thread: the service a started call waited for has its answer. */
+void rpc_async_finish(struct rpc_async *op, json_t *result, int code, const char *message)
+{
+    struct rpc_job *j = (struct rpc_job *)((char *)op - offsetof(struct rpc_job, op));
+    op->result = result;
+    op->err.code = code;
+    if (code)
+        snprintf(op->err.message, sizeof op->err.message, "%s", message ? message : "");
+    rpc_pool_deliver(j->host->wait_pool, &j->task);
+}
+
+/* Loop thread: a started call's answer came back. */
+static void job_finished(struct rpc_task *t)
+{
+    struct rpc_job *j = (struct rpc_job *)t;
+    struct rpc_host *h = j->host;
+    if (j->answered) {
+        zombie_unlink(h, j);
+        job_free(j);
+        return;
+    }
+    live_unlink(h, j);
+    rpc_request_finish(j->req, j->op.result, &j->op.err);
+    j->op.result = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    if (rpc_request_reply(j->req, &out, &len))
+        rpc_error_reply(RPC_INTERNAL_ERROR, "internal error: out of memory", &out, &len);
+    h->loop_answers++;
+    j->fn(j->target, 200, out, len, rpc_request_after(j->req));
+    job_free(j);
+}
+
 /* Loop thread: deadlines. */
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
@@ -257,6 +301,75 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 }
 
 /* ---- public ----------------------------------------------------------------- */
+
+/* A job for a worker (or a started call), in the live list under its
+ * deadline. NULL when out of memory. */
+static struct rpc_job *new_job(struct rpc_host *h, bool authenticated,
+                               enum rpc_transport transport, void *conn, rpc_reply_fn fn,
+                               void *target)
+{
+    struct rpc_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    j->task.run = job_run;
+    j->task.done = job_done;
+    j->host = h;
+    j->authenticated = authenticated;
+    j->transport = transport;
+    j->conn = conn;
+    j->fn = fn;
+    j->target = target;
+    j->deadline = now_ms() + h->timeout_ms;
+    atomic_init(&j->cancelled, false);
+    atomic_init(&j->ids, NULL);
+    atomic_init(&j->batch, false);
+    j->prev = h->live_tail;
+    if (h->live_tail)
+        h->live_tail->next = j;
+    else
+        h->live_head = j;
+    h->live_tail = j;
+    h->nlive++;
+    arm_timer(h);
+    return j;
+}
+
+/* A lone call with an asynchronous form (dispatch.h): started here, on the
+ * loop, and answered when its service delivers the job back (job_finished)
+ * — no thread parked per call, one wake-up of the loop for the answer. The
+ * job is live before the start, since the answer may come back at once;
+ * the ids are published for a time-out as a worker would. */
+static void start_job(struct rpc_host *h, struct rpc_request *req, bool authenticated,
+                      enum rpc_transport transport, void *conn, rpc_reply_fn fn, void *target)
+{
+    struct rpc_job *j = new_job(h, authenticated, transport, conn, fn, target);
+    if (!j) {
+        rpc_request_free(req);
+        fn(target, 503, NULL, 0, 0);
+        return;
+    }
+    j->req = req;
+    j->task.run = NULL;
+    j->task.done = job_finished;
+    bool batch;
+    atomic_store(&j->ids, rpc_request_ids(req, &batch));
+    log_calls(req, transport, authenticated);
+    struct rpc_ctx proto;
+    proto_ctx(j, &proto);
+    rpc_pool_expect(h->wait_pool);
+    if (rpc_request_start(req, &proto, &j->op))
+        return;
+    /* Answered at once (bad params, refused before the queue). */
+    rpc_pool_unexpect(h->wait_pool);
+    live_unlink(h, j);
+    char *out = NULL;
+    size_t len = 0;
+    if (rpc_request_reply(req, &out, &len))
+        rpc_error_reply(RPC_INTERNAL_ERROR, "internal error: out of memory", &out, &len);
+    h->loop_answers++;
+    fn(target, 200, out, len, rpc_request_after(req));
+    job_free(j);
+}
 
 int rpc_host_init(struct rpc_host *h, struct event_base *base, const struct rpc_env *env,
                   unsigned threads, size_t max_batch, unsigned timeout_s)
@@ -333,36 +446,20 @@ void rpc_host_submit(struct rpc_host *h, char *body, size_t len, bool authentica
             return;
         }
     }
-    struct rpc_job *j = calloc(1, sizeof *j);
+    if (req && rpc_request_can_start(req, authenticated)) {
+        start_job(h, req, authenticated, transport, conn, fn, target);
+        return;
+    }
+    struct rpc_job *j = new_job(h, authenticated, transport, conn, fn, target);
     if (!j) {
         free(body);
         rpc_request_free(req);
         fn(target, 503, NULL, 0, 0);
         return;
     }
-    j->task.run = job_run;
-    j->task.done = job_done;
-    j->host = h;
     j->body = body;
     j->len = len;
     j->req = req;
-    j->authenticated = authenticated;
-    j->transport = transport;
-    j->conn = conn;
-    j->fn = fn;
-    j->target = target;
-    j->deadline = now_ms() + h->timeout_ms;
-    atomic_init(&j->cancelled, false);
-    atomic_init(&j->ids, NULL);
-    atomic_init(&j->batch, false);
-    j->prev = h->live_tail;
-    if (h->live_tail)
-        h->live_tail->next = j;
-    else
-        h->live_head = j;
-    h->live_tail = j;
-    h->nlive++;
-    arm_timer(h);
     rpc_pool_submit(req && rpc_request_waits(req) ? h->wait_pool : h->pool, &j->task);
 }
 

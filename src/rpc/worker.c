@@ -26,6 +26,7 @@ struct rpc_pool {
     pthread_cond_t cv;
     struct task_list todo, finished;
     bool stopping;
+    size_t expected;            /* rpc_pool_expect'ed, not yet delivered */
     struct event *wake;
     pthread_t threads[RPC_POOL_MAX_THREADS];
     unsigned nthreads;
@@ -144,6 +145,35 @@ void rpc_pool_submit(struct rpc_pool *p, struct rpc_task *t)
     pthread_mutex_unlock(&p->mu);
 }
 
+void rpc_pool_expect(struct rpc_pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->expected++;
+    pthread_mutex_unlock(&p->mu);
+}
+
+void rpc_pool_unexpect(struct rpc_pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->expected--;
+    pthread_mutex_unlock(&p->mu);
+}
+
+void rpc_pool_deliver(struct rpc_pool *p, struct rpc_task *t)
+{
+    pthread_mutex_lock(&p->mu);
+    p->expected--;
+    if (p->stopping) {
+        pthread_cond_broadcast(&p->cv); /* rpc_pool_free waits for the count */
+    } else {
+        bool was_empty = p->finished.head == NULL;
+        list_push(&p->finished, t);
+        if (was_empty)
+            event_active(p->wake, EV_READ, 0);
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
 size_t rpc_pool_queued(struct rpc_pool *p)
 {
     pthread_mutex_lock(&p->mu);
@@ -162,6 +192,10 @@ void rpc_pool_free(struct rpc_pool *p)
     pthread_mutex_unlock(&p->mu);
     for (unsigned i = 0; i < p->nthreads; i++)
         pthread_join(p->threads[i], NULL);
+    pthread_mutex_lock(&p->mu);
+    while (p->expected)
+        pthread_cond_wait(&p->cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
     if (p->wake)
         event_free(p->wake);
     pthread_cond_destroy(&p->cv);

@@ -43,11 +43,24 @@ int rpc_pool_new(struct event_base *base, unsigned nthreads, struct rpc_pool **o
  * order. t->run and t->done must be set. Never fails. Thread: loop. */
 void rpc_pool_submit(struct rpc_pool *p, struct rpc_task *t);
 
+/* Completions from elsewhere: a task that is finished by another service
+ * (the chain thread, for a transaction submitted without waiting) but whose
+ * done() must still run on the loop. The loop calls rpc_pool_expect before
+ * handing the task over; whoever finishes it calls rpc_pool_deliver once,
+ * from any thread, and must not touch the task afterwards. Delivered tasks
+ * share the finished list and the single wake-up with the pool's own.
+ * rpc_pool_free waits until every expected task was delivered. */
+void rpc_pool_expect(struct rpc_pool *p);
+void rpc_pool_deliver(struct rpc_pool *p, struct rpc_task *t);
+/* Takes back an rpc_pool_expect whose task was never handed over. */
+void rpc_pool_unexpect(struct rpc_pool *p);
+
 /* Tasks queued and not yet started (for logs and tests). Thread: any. */
 size_t rpc_pool_queued(struct rpc_pool *p);
 
 /* Stops the pool: tasks not yet started are never run, running ones finish
- * (this waits for them), and no done() is called any more, for any task: the
+ * (this waits for them, and for expected deliveries), and no done() is
+ * called any more, for any task: the
  * caller still owns every task it submitted and frees them itself.
  * NULL is ignored. Thread: loop, with the loop no longer dispatching. */
 void rpc_pool_free(struct rpc_pool *p);

@@ -23,6 +23,7 @@
 
 #include "crypto/keccak.h"
 #include "trie/node.h"
+#include "trie/secure_key.h"
 #include "util/err.h"
 #include "util/hex.h"
 
@@ -97,7 +98,7 @@ int trie_path_nibbles(const struct trie *t, const uint8_t *key, size_t klen,
 {
     if (t->flags & TRIE_SECURE) {
         uint8_t h[32];
-        keccak256(key, klen, h);
+        secure_key_hash(key, klen, h);
         *nlen = trie_key_nibbles(h, 32, nib);
         return 0;
     }

@@ -339,6 +339,138 @@ START_TEST(automine_batches_waiting_submits)
 }
 END_TEST
 
+/* chainsvc_submit_tx_async: the same answers, delivered once on the chain
+ * thread after the block; queued ones share a block; stopping answers what
+ * is still queued. */
+struct async_answer {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct svc *t;
+    unsigned calls;
+    int rc;
+    struct hash32 hash;
+    char msg[256];
+    bool mined_at_answer;
+    bool on_caller_thread;
+    pthread_t caller;
+};
+
+static void async_answer_init(struct async_answer *a, struct svc *t)
+{
+    memset(a, 0, sizeof *a);
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->cv, NULL);
+    a->t = t;
+    a->rc = -1;
+    a->caller = pthread_self();
+}
+
+static void on_async(void *arg, int rc, const struct hash32 *hash, const char *msg)
+{
+    struct async_answer *a = arg;
+    bool m = rc == 0 && mined(a->t, hash);
+    pthread_mutex_lock(&a->mu);
+    a->calls++;
+    a->rc = rc;
+    a->hash = *hash;
+    snprintf(a->msg, sizeof a->msg, "%s", msg);
+    a->mined_at_answer = m;
+    a->on_caller_thread = pthread_equal(pthread_self(), a->caller);
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+}
+
+static void async_wait(struct async_answer *a)
+{
+    pthread_mutex_lock(&a->mu);
+    while (a->calls == 0)
+        pthread_cond_wait(&a->cv, &a->mu);
+    pthread_mutex_unlock(&a->mu);
+}
+
+static int submit_async(struct svc *t, const struct tx *tx, struct async_answer *a)
+{
+    struct bytes raw = BYTES_INIT;
+    ck_assert_int_eq(tx_encode(tx, &raw), 0);
+    int rc = chainsvc_submit_tx_async(t->s, raw.data, raw.len, true, on_async, a);
+    bytes_free(&raw); /* the service keeps its own copy */
+    return rc;
+}
+
+START_TEST(async_submits_are_answered_after_their_block)
+{
+    struct svc t;
+    svc_open(&t, "chainsvc_async", true);
+    struct hash32 hs[4];
+    ck_assert_int_eq(chainsvc_generate(t.s, 4, hs, NULL), 0);
+    struct tx tx = transfer(0, 1, 0, 1000);
+    struct async_answer a;
+    async_answer_init(&a, &t);
+    ck_assert_int_eq(submit_async(&t, &tx, &a), 0);
+    async_wait(&a);
+    ck_assert_msg(a.rc == 0, "%s", a.msg);
+    ck_assert_str_eq(a.msg, "");
+    ck_assert(a.mined_at_answer);
+    ck_assert(!a.on_caller_thread);
+    ck_assert_uint_eq(chainsvc_head_number(t.s, NULL), 5);
+
+    /* refused: the pool's reason, and no block */
+    struct async_answer b;
+    async_answer_init(&b, &t);
+    ck_assert_int_eq(submit_async(&t, &tx, &b), 0);
+    async_wait(&b);
+    ck_assert_int_eq(b.rc, ERR_INVAL);
+    ck_assert_str_eq(b.msg, "nonce too low");
+    ck_assert_uint_eq(chainsvc_head_number(t.s, NULL), 5);
+    tx_free(&tx);
+
+    /* queued behind a long generate: one block or a few for all 8, each
+     * answered once, after its block */
+    struct generate_job g = {&t, -1};
+    pthread_t gen;
+    ck_assert_int_eq(pthread_create(&gen, NULL, long_generate, &g), 0);
+    while (chainsvc_head_number(t.s, NULL) < 7)
+        usleep(1000);
+    struct async_answer many[8];
+    for (unsigned i = 0; i < 8; i++) {
+        async_answer_init(&many[i], &t);
+        struct tx x = transfer(i + 1, 9, 0, 2000 + i);
+        ck_assert_int_eq(submit_async(&t, &x, &many[i]), 0);
+        tx_free(&x);
+    }
+    pthread_join(gen, NULL);
+    ck_assert_int_eq(g.rc, 0);
+    for (unsigned i = 0; i < 8; i++) {
+        async_wait(&many[i]);
+        ck_assert_msg(many[i].rc == 0, "submit %u: %s", i, many[i].msg);
+        ck_assert(many[i].mined_at_answer);
+        ck_assert_uint_eq(many[i].calls, 1);
+    }
+    uint64_t blocks = chainsvc_head_number(t.s, NULL) - 205;
+    ck_assert_msg(blocks >= 1 && blocks < 8, "%llu automine blocks for 8 queued submits",
+                  (unsigned long long)blocks);
+
+    /* stopping: a submit still queued gets "stopping", once */
+    uint64_t h0 = chainsvc_head_number(t.s, NULL);
+    ck_assert_int_eq(pthread_create(&gen, NULL, long_generate, &g), 0);
+    while (chainsvc_head_number(t.s, NULL) < h0 + 2)
+        usleep(1000);
+    struct async_answer last;
+    async_answer_init(&last, &t);
+    tx = transfer(9, 1, 1, 1);
+    ck_assert_int_eq(submit_async(&t, &tx, &last), 0);
+    tx_free(&tx);
+    chainsvc_stop(t.s);
+    pthread_join(gen, NULL);
+    ck_assert_uint_eq(last.calls, 1);
+    ck_assert_int_eq(last.rc, ERR_BADSTATE);
+    ck_assert_str_eq(last.msg, "the chain service is stopping");
+    db_close(t.db);
+    ch_rmdir(t.dir);
+    pthread_mutex_destroy(&t.mu);
+}
+END_TEST
+
 START_TEST(pool_views_without_automine)
 {
     struct svc t;
@@ -838,6 +970,7 @@ static Suite *suite(void)
     tcase_add_test(tc, generate_moves_the_published_head);
     tcase_add_test(tc, automine_imports_before_the_answer);
     tcase_add_test(tc, automine_batches_waiting_submits);
+    tcase_add_test(tc, async_submits_are_answered_after_their_block);
     tcase_add_test(tc, pool_views_without_automine);
     tcase_add_test(tc, send_tx_takes_the_pool_nonce);
     tcase_add_test(tc, reorg_returns_dropped_txs_to_the_pool);

@@ -3,7 +3,9 @@
  * (rpc/job.h): tasks run on other threads and come back on the loop thread,
  * slow handlers run in parallel without holding up cheap calls, the time
  * limit answers "request timed out" and cancels the handler, credentials are
- * enforced per transport, and shutdown answers what is still waiting.
+ * enforced per transport, shutdown answers what is still waiting, and a lone
+ * call of a method with an asynchronous form is started on the loop and
+ * answered when another thread finishes it.
  */
 #include <check.h>
 #include <event2/event.h>
@@ -120,13 +122,63 @@ static json_t *cheap(const json_t *params, struct rpc_ctx *ctx)
     return json_string(ctx->transport == RPC_TRANSPORT_WS ? "ws" : "http");
 }
 
+/* eth_later: the synchronous form answers "sync"; the asynchronous one
+ * starts a thread that finishes the call after `ms` ms with "later", or
+ * with -32000 "it failed" when a second param is true. */
+static atomic_int later_threads;
+
+struct later {
+    struct rpc_async *op;
+    uint64_t ms;
+    bool fail;
+};
+
+static void *later_main(void *arg)
+{
+    struct later *l = arg;
+    sleep_ms((unsigned)l->ms);
+    if (l->fail)
+        rpc_async_finish(l->op, NULL, RPC_SERVER_ERROR, "it failed");
+    else
+        rpc_async_finish(l->op, json_string("later"), 0, NULL);
+    free(l);
+    atomic_fetch_sub(&later_threads, 1);
+    return NULL;
+}
+
+static json_t *later_sync(const json_t *params, struct rpc_ctx *ctx)
+{
+    return json_string("sync");
+}
+
+static json_t *later_start(const json_t *params, struct rpc_ctx *ctx, struct rpc_async *op,
+                           bool *started)
+{
+    uint64_t ms;
+    if (rpc_param_quantity(ctx, params, 0, &ms))
+        return NULL;
+    struct later *l = calloc(1, sizeof *l);
+    ck_assert(l != NULL);
+    l->op = op;
+    l->ms = ms;
+    l->fail = json_is_true(json_array_get(params, 1));
+    pthread_t th;
+    atomic_fetch_add(&later_threads, 1);
+    ck_assert_int_eq(pthread_create(&th, NULL, later_main, l), 0);
+    pthread_detach(th);
+    *started = true;
+    return NULL;
+}
+
 static const struct rpc_method methods[] = {
+    {.name = "eth_later", .fn = later_sync, .flags = RPC_PUBLIC | RPC_WAITS,
+     .start = later_start, .summary = "", .result = ""},
     {.name = "eth_slow", .fn = slow, .flags = RPC_PUBLIC, .summary = "", .result = ""},
     {.name = "eth_cheap", .fn = cheap, .flags = RPC_PUBLIC | RPC_INLINE, .summary = "",
      .result = ""},
     {.name = "admin_cheap", .fn = cheap, .flags = RPC_INLINE, .summary = "", .result = ""},
 };
-static const struct rpc_namespace ns = {"eth", methods, 3, false};
+static const struct rpc_namespace ns = {"eth", methods, RPC_COUNT(methods), false};
 
 struct reply {
     int status;
@@ -333,6 +385,113 @@ START_TEST(shutdown_answers_waiting_requests)
 }
 END_TEST
 
+static void wait_later_threads(void)
+{
+    for (int i = 0; i < 400 && atomic_load(&later_threads); i++)
+        sleep_ms(5);
+    ck_assert_int_eq(atomic_load(&later_threads), 0);
+}
+
+START_TEST(started_calls_are_answered_when_finished)
+{
+    struct fixture f;
+    fixture_init(&f, 1, 30);
+    struct reply r;
+    int outstanding = 1;
+    submit(&f, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"eth_later\",\"params\":[\"0x14\"]}",
+           false, RPC_TRANSPORT_HTTP, &r, &outstanding);
+    ck_assert(!r.called);
+    event_base_loop(f.base, EVLOOP_NO_EXIT_ON_EMPTY);
+    json_t *j = body_json(&r);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "result")), "later");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "id")), 3);
+    json_decref(j);
+    free(r.body);
+
+    /* the finisher's error becomes the call's */
+    outstanding = 1;
+    submit(&f, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"eth_later\",\"params\":[\"0x1\",true]}",
+           false, RPC_TRANSPORT_HTTP, &r, &outstanding);
+    event_base_loop(f.base, EVLOOP_NO_EXIT_ON_EMPTY);
+    j = body_json(&r);
+    json_t *e = json_object_get(j, "error");
+    ck_assert_int_eq(json_integer_value(json_object_get(e, "code")), RPC_SERVER_ERROR);
+    ck_assert_str_eq(json_string_value(json_object_get(e, "message")), "it failed");
+    json_decref(j);
+    free(r.body);
+
+    /* bad params are answered at once, nothing started */
+    submit(&f, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"eth_later\",\"params\":[\"x\"]}",
+           false, RPC_TRANSPORT_HTTP, &r, NULL);
+    ck_assert(r.called);
+    j = body_json(&r);
+    e = json_object_get(j, "error");
+    ck_assert_int_eq(json_integer_value(json_object_get(e, "code")), RPC_INVALID_PARAMS);
+    json_decref(j);
+    free(r.body);
+
+    /* in a batch the synchronous form runs (on the wait pool) */
+    outstanding = 1;
+    submit(&f, "[{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"eth_later\",\"params\":[\"0x1\"]}]",
+           false, RPC_TRANSPORT_HTTP, &r, &outstanding);
+    event_base_loop(f.base, EVLOOP_NO_EXIT_ON_EMPTY);
+    j = body_json(&r);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(j, 0), "result")), "sync");
+    json_decref(j);
+    free(r.body);
+    fixture_free(&f);
+    wait_later_threads();
+}
+END_TEST
+
+START_TEST(started_call_past_its_time_limit)
+{
+    struct fixture f;
+    fixture_init(&f, 1, 1);
+    struct reply r;
+    int outstanding = 1;
+    double t0 = now();
+    submit(&f, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"eth_later\",\"params\":[\"0x5dc\"]}",
+           false, RPC_TRANSPORT_HTTP, &r, &outstanding);
+    event_base_loop(f.base, EVLOOP_NO_EXIT_ON_EMPTY);
+    double took = r.at - t0;
+    ck_assert_msg(took > 0.9 && took < 1.4, "timed out after %.3f s", took);
+    json_t *j = body_json(&r);
+    json_t *e = json_object_get(j, "error");
+    ck_assert_str_eq(json_string_value(json_object_get(e, "message")), "request timed out");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "id")), 7);
+    json_decref(j);
+    free(r.body);
+    /* the late answer is dropped on the loop (the job was kept for it) */
+    struct timeval tv = {0, 800000};
+    event_base_loopexit(f.base, &tv);
+    event_base_loop(f.base, EVLOOP_NO_EXIT_ON_EMPTY);
+    wait_later_threads();
+    ck_assert(f.host.zombies == NULL);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(shutdown_waits_for_started_calls)
+{
+    struct fixture f;
+    fixture_init(&f, 1, 30);
+    struct reply r;
+    submit(&f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_later\",\"params\":[\"0xc8\"]}",
+           false, RPC_TRANSPORT_HTTP, &r, NULL);
+    double t0 = now();
+    rpc_host_shutdown(&f.host);
+    double took = now() - t0;
+    /* it waited for the finisher (which writes into the job) before freeing */
+    ck_assert_msg(took > 0.15, "shutdown took %.3f s", took);
+    ck_assert(r.called);
+    ck_assert_int_eq(r.status, 503);
+    wait_later_threads();
+    rpc_registry_free(f.reg);
+    event_base_free(f.base);
+}
+END_TEST
+
 int main(void)
 {
     evthread_use_pthreads();
@@ -345,6 +504,9 @@ int main(void)
     tcase_add_test(tc, slow_calls_do_not_hold_up_others);
     tcase_add_test(tc, time_limit_answers_and_cancels);
     tcase_add_test(tc, shutdown_answers_waiting_requests);
+    tcase_add_test(tc, started_calls_are_answered_when_finished);
+    tcase_add_test(tc, started_call_past_its_time_limit);
+    tcase_add_test(tc, shutdown_waits_for_started_calls);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crypto/keccak.h"
+#include "trie/secure_key.h"
 #include "trie/trie.h"
 #include "util/err.h"
 #include "util/hex.h"
@@ -733,6 +734,37 @@ START_TEST(limits)
 }
 END_TEST
 
+/* The remembered secure-key hashes are always keccak256 of the key asked
+ * for: repeats, keys sharing a slot, keys that are prefixes of each other,
+ * lengths the table does not keep. */
+START_TEST(secure_key_hash_is_keccak)
+{
+    uint8_t key[40], want[32], got[32];
+    for (int round = 0; round < 3; round++) {
+        for (unsigned i = 0; i < 4 * SECURE_KEY_SLOTS; i++) {
+            memset(key, 0, sizeof key);
+            key[31] = (uint8_t)i;
+            key[30] = (uint8_t)(i >> 8);
+            size_t klen = 1 + i % 40;       /* 1..40: above 32 is not kept */
+            keccak256(key + 32 - (klen < 32 ? klen : 32), klen, want);
+            secure_key_hash(key + 32 - (klen < 32 ? klen : 32), klen, got);
+            ck_assert_msg(memcmp(want, got, 32) == 0, "key %u, %zu bytes", i, klen);
+        }
+    }
+    /* "ab" then "ab\0": same first bytes, different keys */
+    uint8_t ab[3] = {'a', 'b', 0};
+    secure_key_hash(ab, 2, got);
+    keccak256(ab, 2, want);
+    ck_assert(memcmp(want, got, 32) == 0);
+    secure_key_hash(ab, 3, got);
+    keccak256(ab, 3, want);
+    ck_assert(memcmp(want, got, 32) == 0);
+    secure_key_hash(ab, 0, got);
+    keccak256(ab, 0, want);
+    ck_assert(memcmp(want, got, 32) == 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("trie");
@@ -749,6 +781,7 @@ int main(void)
     tcase_add_test(tc, malformed_nodes_rejected);
     tcase_add_test(tc, iterates_in_order);
     tcase_add_test(tc, limits);
+    tcase_add_test(tc, secure_key_hash_is_keccak);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
