@@ -3,7 +3,8 @@
  * network client. The first byte picks the reader, the rest is its input:
  *
  *   0  a JSON-RPC body (single or batch) through parse, the credentials
- *      check, both run stages and the reply, with the real namespaces
+ *      check, the asynchronous start of a lone call, both run stages and
+ *      the reply, with the real namespaces
  *   1  a WebSocket byte stream through the server-side frame reader
  *   2  a WebSocket handshake request (and the accept key when accepted)
  *   3  an Authorization header, an -rpcallowip / endpoint value and a log
@@ -59,6 +60,11 @@ static void fuzz_request(const uint8_t *data, size_t size, bool auth)
     proto.transport = RPC_TRANSPORT_NONE;
     bool batch;
     json_t *ids = rpc_request_ids(r, &batch);
+    /* A lone call's asynchronous form (the server's path for a lone
+     * eth_sendRawTransaction): with no chain service here it must answer
+     * at once, never start. */
+    if (rpc_request_can_start(r, auth) && rpc_request_start(r, &proto, NULL))
+        abort();
     rpc_request_run(r, &proto, false);
     rpc_request_run(r, &proto, true);
     if (rpc_request_loop_pending(r))
