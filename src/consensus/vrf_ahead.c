@@ -3,6 +3,7 @@
 
 #include <openssl/crypto.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,11 @@ struct vrf_ahead {
 static void *prover_main(void *arg)
 {
     struct vrf_ahead *va = arg;
+#ifdef SCHED_IDLE
+    /* Lowest priority (vrf_ahead.h, "Priority"); a failure only costs speed. */
+    struct sched_param sp = {0};
+    (void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+#endif
     pthread_mutex_lock(&va->mu);
     for (;;) {
         while (!va->stopping && va->state != JOB_WAITING)

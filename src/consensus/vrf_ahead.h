@@ -14,6 +14,16 @@
  *
  * The key is held only while a job waits or runs, and wiped when the job
  * is taken, replaced or dropped. Threads: any (one mutex).
+ *
+ * Priority: the prover thread runs under SCHED_IDLE (Linux). Its proof is
+ * needed only when the block after next is prepared, while the thread is
+ * started just as the chain thread answers the current block's callers —
+ * the moment the event loop and the client's next request want a CPU. At
+ * normal priority the proof took that CPU half the time (2 vCPUs: the chain
+ * thread has the other); at SCHED_IDLE it runs in the gaps, and when it is
+ * late, the chain thread waiting for it frees a CPU for it.
+ * eth_sendRawTransaction at one client over HTTP: +23 % (median of five
+ * interleaved runs, doc/benchmarks.md).
  */
 #ifndef SPECTRUM_CONSENSUS_VRF_AHEAD_H
 #define SPECTRUM_CONSENSUS_VRF_AHEAD_H
