@@ -232,7 +232,9 @@ int chainsvc_submit_tx(struct chainsvc *s, const uint8_t *raw, size_t len, bool 
  * ERR_BADSTATE (stopping) when not posted, and fn is never called.
  * Why: a caller on an event loop (RPC) hands the transaction straight to the
  * chain thread and is woken once with the answer, instead of parking a
- * thread per call and being woken twice (see doc/rpc.md, "Latency").
+ * thread per call and being woken twice (see doc/rpc.md, "Latency"). The
+ * signature is still recovered on the caller's thread, but after posting:
+ * the chain thread wakes up meanwhile and waits only for what is left.
  */
 typedef void (*chainsvc_submit_fn)(void *arg, int rc, const struct hash32 *hash,
                                    const char *msg);

@@ -62,6 +62,10 @@ struct cmd {
     size_t len;
     bool local;
     bool has_sender;            /* SUBMIT_TX: recovered by the caller's thread */
+    /* SUBMIT_TX posted without waiting: the caller recovers the sender
+     * after posting, while the chain thread wakes up, and clears this when
+     * has_sender and sender are set (chainsvc_await_sender). */
+    atomic_bool sender_pending;
     struct txpool_sender sender;
     const struct tx *tmpl;
     const struct address *from;
@@ -150,6 +154,10 @@ int chainsvc_post(struct chainsvc *s, struct cmd *c);
  * ERR_BADSTATE when the service is stopping (c is then not queued and still
  * the caller's). */
 int chainsvc_post_async(struct chainsvc *s, struct cmd *c);
+
+/* Waits until c's caller has set its sender (c->sender_pending false): a
+ * short computation on another thread, so a spin, yielding after a while. */
+void chainsvc_await_sender(struct cmd *c);
 
 /* Milliseconds of the wall clock. */
 uint64_t chainsvc_now_ms(void);

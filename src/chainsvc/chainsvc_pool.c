@@ -9,6 +9,7 @@
  */
 #include "chainsvc/chainsvc_internal.h"
 
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,8 +92,23 @@ static int submit(struct chainsvc *s, const uint8_t *raw, size_t len, bool local
     return 0;
 }
 
+void chainsvc_await_sender(struct cmd *c)
+{
+    for (unsigned spins = 0; atomic_load_explicit(&c->sender_pending, memory_order_acquire);
+         spins++) {
+        if (spins < 4096) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+        } else {
+            sched_yield(); /* the caller was preempted mid-recovery */
+        }
+    }
+}
+
 void chainsvc_run_submit(struct chainsvc *s, struct cmd *c)
 {
+    chainsvc_await_sender(c);
     c->reason = TXPOOL_OK;
     c->rc = submit(s, c->raw, c->len, c->local, c->has_sender ? &c->sender : NULL, &c->hash,
                    &c->reason);
@@ -161,6 +177,7 @@ struct async_submit {
 static void async_submit_done(struct cmd *c)
 {
     struct async_submit *a = (struct async_submit *)c;
+    chainsvc_await_sender(c); /* answered unrun (stopping): the caller may still write */
     a->fn(a->arg, c->rc, &c->hash, c->rc ? c->msg : "");
     free(a);
 }
@@ -181,14 +198,23 @@ int chainsvc_submit_tx_async(struct chainsvc *s, const uint8_t *raw, size_t len,
     a->c.raw = a->raw;
     a->c.len = len;
     a->c.local = local;
-    if (len <= TXPOOL_DEFAULT_MAX_TX_SIZE && txpool_recover_sender(s->params, chainsvc_head_number(s, NULL), raw, len,
-                                      &a->c.sender) == 0)
+    /* Posted first, recovered after: the chain thread's wake-up (tens of
+     * microseconds on an idle vCPU) overlaps the recovery instead of
+     * following it. Once sender_pending is cleared, a belongs to the chain
+     * thread. */
+    atomic_init(&a->c.sender_pending, true);
+    int rc = chainsvc_post_async(s, &a->c);
+    if (rc) {
+        free(a);
+        return rc;
+    }
+    if (len <= TXPOOL_DEFAULT_MAX_TX_SIZE &&
+        txpool_recover_sender(s->params, chainsvc_head_number(s, NULL), raw, len,
+                              &a->c.sender) == 0)
         a->c.has_sender = true;
     err_clear();
-    int rc = chainsvc_post_async(s, &a->c);
-    if (rc)
-        free(a);
-    return rc;
+    atomic_store_explicit(&a->c.sender_pending, false, memory_order_release);
+    return 0;
 }
 
 int chainsvc_send_tx(struct chainsvc *s, const struct tx *tmpl, const struct address *from,
