@@ -150,10 +150,10 @@ void chainsvc_emit(struct chainsvc *s, const struct chainsvc_event *ev)
 
 /* ---- the queue ------------------------------------------------------------------- */
 
-int chainsvc_post(struct chainsvc *s, struct cmd *c)
+/* Queues c and wakes the chain thread; returns with qlock held, or
+ * ERR_BADSTATE (not queued, qlock released) when the service is stopping. */
+static int enqueue(struct chainsvc *s, struct cmd *c)
 {
-    if (s->thread_started && pthread_equal(pthread_self(), s->thread))
-        return err_set(ERR_BADSTATE, "chainsvc: a command from the chain thread itself");
     c->next = NULL;
     c->done = false;
     c->rc = 0;
@@ -169,6 +169,16 @@ int chainsvc_post(struct chainsvc *s, struct cmd *c)
         s->qhead = c;
     s->qtail = c;
     pthread_cond_signal(&s->qcond);
+    return 0;
+}
+
+int chainsvc_post(struct chainsvc *s, struct cmd *c)
+{
+    if (s->thread_started && pthread_equal(pthread_self(), s->thread))
+        return err_set(ERR_BADSTATE, "chainsvc: a command from the chain thread itself");
+    int rc = enqueue(s, c);
+    if (rc)
+        return rc;
     while (!c->done)
         pthread_cond_wait(&s->done_cond, &s->qlock);
     pthread_mutex_unlock(&s->qlock);
@@ -179,23 +189,10 @@ int chainsvc_post(struct chainsvc *s, struct cmd *c)
 
 int chainsvc_post_async(struct chainsvc *s, struct cmd *c)
 {
-    c->next = NULL;
-    c->done = false;
-    c->rc = 0;
-    c->msg[0] = 0;
-    pthread_mutex_lock(&s->qlock);
-    if (s->stopping) {
+    int rc = enqueue(s, c);
+    if (rc == 0)
         pthread_mutex_unlock(&s->qlock);
-        return err_set(ERR_BADSTATE, "the chain service is stopping");
-    }
-    if (s->qtail)
-        s->qtail->next = c;
-    else
-        s->qhead = c;
-    s->qtail = c;
-    pthread_cond_signal(&s->qcond);
-    pthread_mutex_unlock(&s->qlock);
-    return 0;
+    return rc;
 }
 
 /* Under qlock: marks the waited-for commands of the list done and returns

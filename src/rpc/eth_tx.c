@@ -37,18 +37,29 @@ static json_t *fail_submit(struct rpc_ctx *ctx, int rc)
     return rpc_fail(ctx, RPC_SERVER_ERROR, "%s", err_msg()[0] ? err_msg() : err_name(rc));
 }
 
+/* eth_sendRawTransaction's one param (*raw malloc'ed) and the service;
+ * -1 with ctx's error set. */
+static int raw_tx_param(const json_t *params, struct rpc_ctx *ctx, uint8_t **raw, size_t *len,
+                        struct chainsvc **svc)
+{
+    if (rpc_params_count(ctx, params, 1, 1) ||
+        rpc_param_bytes(ctx, params, 0, RAW_TX_MAX, raw, len))
+        return -1;
+    *svc = rpc_chain(ctx);
+    if (!*svc) {
+        free(*raw);
+        return -1;
+    }
+    return 0;
+}
+
 json_t *rpc_eth_send_raw_transaction(const json_t *params, struct rpc_ctx *ctx)
 {
     uint8_t *raw;
     size_t len;
-    if (rpc_params_count(ctx, params, 1, 1) ||
-        rpc_param_bytes(ctx, params, 0, RAW_TX_MAX, &raw, &len))
+    struct chainsvc *svc;
+    if (raw_tx_param(params, ctx, &raw, &len, &svc))
         return NULL;
-    struct chainsvc *svc = rpc_chain(ctx);
-    if (!svc) {
-        free(raw);
-        return NULL;
-    }
     struct hash32 hash;
     int rc = chainsvc_submit_tx(svc, raw, len, true, &hash, NULL);
     free(raw);
@@ -72,14 +83,9 @@ json_t *rpc_eth_send_raw_transaction_start(const json_t *params, struct rpc_ctx 
 {
     uint8_t *raw;
     size_t len;
-    if (rpc_params_count(ctx, params, 1, 1) ||
-        rpc_param_bytes(ctx, params, 0, RAW_TX_MAX, &raw, &len))
+    struct chainsvc *svc;
+    if (raw_tx_param(params, ctx, &raw, &len, &svc))
         return NULL;
-    struct chainsvc *svc = rpc_chain(ctx);
-    if (!svc) {
-        free(raw);
-        return NULL;
-    }
     int rc = chainsvc_submit_tx_async(svc, raw, len, true, raw_submitted, op);
     free(raw);
     if (rc)

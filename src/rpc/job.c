@@ -214,25 +214,39 @@ static void job_run(struct rpc_task *t)
                         &j->outlen);
 }
 
+/* Loop thread: a job came back. False when it had been answered already
+ * (timed out): then it is freed here. */
+static bool take_back(struct rpc_host *h, struct rpc_job *j)
+{
+    if (j->answered) {
+        zombie_unlink(h, j);
+        job_free(j);
+        return false;
+    }
+    live_unlink(h, j);
+    return true;
+}
+
+/* r's reply, or the internal error when memory runs out. */
+static void reply_of(const struct rpc_request *r, char **out, size_t *len)
+{
+    if (rpc_request_reply(r, out, len))
+        rpc_error_reply(RPC_INTERNAL_ERROR, "internal error: out of memory", out, len);
+}
+
 /* Loop thread: the worker is done with j. */
 static void job_done(struct rpc_task *t)
 {
     struct rpc_job *j = (struct rpc_job *)t;
     struct rpc_host *h = j->host;
-    if (j->answered) {
-        zombie_unlink(h, j);
-        job_free(j);
+    if (!take_back(h, j))
         return;
-    }
-    live_unlink(h, j);
     unsigned after = 0;
     if (j->status == 0 && j->req && rpc_request_loop_pending(j->req)) {
         struct rpc_ctx proto;
         proto_ctx(j, &proto);
         rpc_request_run(j->req, &proto, true);
-        if (rpc_request_reply(j->req, &j->out, &j->outlen))
-            rpc_error_reply(RPC_INTERNAL_ERROR, "internal error: out of memory", &j->out,
-                            &j->outlen);
+        reply_of(j->req, &j->out, &j->outlen);
     }
     if (j->req)
         after = rpc_request_after(j->req);
@@ -258,18 +272,13 @@ static void job_finished(struct rpc_task *t)
 {
     struct rpc_job *j = (struct rpc_job *)t;
     struct rpc_host *h = j->host;
-    if (j->answered) {
-        zombie_unlink(h, j);
-        job_free(j);
+    if (!take_back(h, j))
         return;
-    }
-    live_unlink(h, j);
     rpc_request_finish(j->req, j->op.result, &j->op.err);
     j->op.result = NULL;
     char *out = NULL;
     size_t len = 0;
-    if (rpc_request_reply(j->req, &out, &len))
-        rpc_error_reply(RPC_INTERNAL_ERROR, "internal error: out of memory", &out, &len);
+    reply_of(j->req, &out, &len);
     h->loop_answers++;
     j->fn(j->target, 200, out, len, rpc_request_after(j->req));
     job_free(j);
@@ -364,8 +373,7 @@ static void start_job(struct rpc_host *h, struct rpc_request *req, bool authenti
     live_unlink(h, j);
     char *out = NULL;
     size_t len = 0;
-    if (rpc_request_reply(req, &out, &len))
-        rpc_error_reply(RPC_INTERNAL_ERROR, "internal error: out of memory", &out, &len);
+    reply_of(req, &out, &len);
     h->loop_answers++;
     fn(target, 200, out, len, rpc_request_after(req));
     job_free(j);
@@ -437,8 +445,7 @@ void rpc_host_submit(struct rpc_host *h, char *body, size_t len, bool authentica
                 loop_read_took(h, now_us() - t0);
             char *out = NULL;
             size_t olen = 0;
-            if (rpc_request_reply(req, &out, &olen))
-                rpc_error_reply(RPC_INTERNAL_ERROR, "internal error: out of memory", &out, &olen);
+            reply_of(req, &out, &olen);
             unsigned after = rpc_request_after(req);
             rpc_request_free(req);
             h->loop_answers++;
