@@ -326,8 +326,10 @@ bool rpc_request_start(struct rpc_request *r, const struct rpc_ctx *proto, struc
     call_ctx(c, proto, &ctx);
     bool started = false;
     json_t *result = c->method->start(c->params, &ctx, op, &started);
-    if (started && !ctx.err.code) {
+    if (started) {
+        /* op is handed over: its finisher answers, whatever else was set */
         json_decref(result);
+        rpc_error_clear(&ctx.err);
         c->state = CALL_STARTED;
         return true;
     }
