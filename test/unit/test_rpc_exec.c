@@ -36,6 +36,16 @@ static json_t *nothing(const json_t *params, struct rpc_ctx *ctx)
     return NULL;
 }
 
+/* An error set and a result returned anyway: the error is the reply and the
+ * result is released once (kept holds two references of its own). */
+static json_t *kept;
+
+static json_t *both(const json_t *params, struct rpc_ctx *ctx)
+{
+    rpc_fail(ctx, RPC_SERVER_ERROR, "an error and a result");
+    return json_incref(kept);
+}
+
 static json_t *on_loop(const json_t *params, struct rpc_ctx *ctx)
 {
     ctx->after |= RPC_AFTER_STOP;
@@ -60,6 +70,8 @@ static const struct rpc_method test_methods[] = {
     {.name = "web3_echo", .fn = echo, .flags = RPC_PUBLIC | RPC_INLINE, .summary = "Echoes.",
      .params = pair_params, .nparams = 3, .result = "the params"},
     {.name = "eth_revert", .fn = revert, .flags = RPC_PUBLIC, .summary = "Reverts.",
+     .result = "never"},
+    {.name = "eth_both", .fn = both, .flags = RPC_PUBLIC, .summary = "Both.",
      .result = "never"},
     {.name = "eth_nothing", .fn = nothing, .flags = RPC_PUBLIC, .summary = "Null.",
      .result = "null"},
@@ -203,6 +215,15 @@ START_TEST(results_errors_and_ids)
     ck_assert(json_is_null(json_object_get(r, "result")));
     ck_assert(json_real_value(json_object_get(r, "id")) == 1.5);
     json_decref(r);
+
+    kept = json_string("kept");
+    json_incref(kept);
+    r = process("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_both\"}");
+    assert_error(r, RPC_SERVER_ERROR, "an error and a result");
+    json_decref(r);
+    ck_assert_uint_eq(kept->refcount, 2); /* released once, not twice */
+    json_decref(kept);
+    json_decref(kept);
 
     r = process("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_missing\"}");
     assert_error(r, RPC_METHOD_NOT_FOUND, "the method eth_missing does not exist/is not available");
