@@ -383,6 +383,7 @@ int chainsvc_start(const struct chainsvc_config *cfg, struct chainsvc **out)
     s->engine = cfg->engine;
     memcpy(s->key, cfg->node_key, 32);
     s->regtest = cfg->params->network == CHAIN_REGTEST;
+    s->max_tx_size = cfg->pool.max_tx_size;
     s->automine = s->regtest && cfg->automine;
     s->blocktime = s->regtest ? cfg->blocktime : 0;
     s->live_mine = !s->regtest && cfg->mine;

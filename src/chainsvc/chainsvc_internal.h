@@ -111,6 +111,7 @@ struct chainsvc {
     bool automine;              /* regtest only */
     uint64_t blocktime;         /* regtest only, seconds */
     bool live_mine;             /* not regtest, and -mine */
+    size_t max_tx_size;         /* the pool's (txpool_config.max_tx_size) */
 
     /* Chain thread. */
     struct chain *chain;

@@ -153,7 +153,7 @@ int chainsvc_submit_tx(struct chainsvc *s, const uint8_t *raw, size_t len, bool 
     /* The signature is checked here, on the caller's thread, so that many
      * callers recover senders in parallel and the chain thread does not;
      * a tx that fails here is left to the pool, which says why. */
-    if (len <= TXPOOL_DEFAULT_MAX_TX_SIZE &&
+    if (len <= s->max_tx_size &&
         txpool_recover_sender(s->params, chainsvc_head_number(s, NULL), raw, len, &c.sender) == 0)
         c.has_sender = true;
     err_clear();
@@ -185,12 +185,15 @@ static void async_submit_done(struct cmd *c)
 int chainsvc_submit_tx_async(struct chainsvc *s, const uint8_t *raw, size_t len, bool local,
                              chainsvc_submit_fn fn, void *arg)
 {
-    struct async_submit *a = malloc(sizeof *a + len + 1);
+    /* The pool refuses a transaction above its size limit by the length
+     * alone ("oversized data"): such bytes are not kept while it queues. */
+    size_t keep = len <= s->max_tx_size ? len : 0;
+    struct async_submit *a = malloc(sizeof *a + keep + 1);
     if (!a)
         return err_set(ERR_NOMEM, "out of memory");
     memset(&a->c, 0, sizeof a->c);
-    if (len)
-        memcpy(a->raw, raw, len);
+    if (keep)
+        memcpy(a->raw, raw, keep);
     a->fn = fn;
     a->arg = arg;
     a->c.kind = CMD_SUBMIT_TX;
@@ -208,9 +211,8 @@ int chainsvc_submit_tx_async(struct chainsvc *s, const uint8_t *raw, size_t len,
         free(a);
         return rc;
     }
-    if (len <= TXPOOL_DEFAULT_MAX_TX_SIZE &&
-        txpool_recover_sender(s->params, chainsvc_head_number(s, NULL), raw, len,
-                              &a->c.sender) == 0)
+    if (keep && txpool_recover_sender(s->params, chainsvc_head_number(s, NULL), raw, len,
+                                      &a->c.sender) == 0)
         a->c.has_sender = true;
     err_clear();
     atomic_store_explicit(&a->c.sender_pending, false, memory_order_release);

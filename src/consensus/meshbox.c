@@ -17,6 +17,7 @@
 
 #include "consensus/tribe_engine.h"
 #include "crypto/keccak.h"
+#include "primitives/u256.h"
 #include "util/err.h"
 
 const uint8_t MESHBOX_SEL_GET_EPOCH_TOTALS[4] = {0xdc, 0x3e, 0x21, 0xf3};
@@ -170,13 +171,8 @@ fail:
 /* A 32-byte ABI word as a number ≤ max; false when above. */
 static bool abi_word(const uint8_t *w, uint64_t max, uint64_t *out)
 {
-    for (int i = 0; i < 24; i++)
-        if (w[i])
-            return false;
-    uint64_t v = 0;
-    for (int i = 24; i < 32; i++)
-        v = v << 8 | w[i];
-    if (v > max)
+    uint64_t v;
+    if (!u256_word_u64(w, &v) || v > max)
         return false;
     *out = v;
     return true;

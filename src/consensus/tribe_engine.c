@@ -19,6 +19,7 @@
 #include "consensus/vrf_ahead.h"
 #include "crypto/ecdsa.h"
 #include "crypto/keccak.h"
+#include "primitives/u256.h"
 #include "state/state.h"
 #include "util/err.h"
 
@@ -47,13 +48,8 @@ struct tribe_lists tribe_status_lists(const struct tribe_status *s)
 /* A 32-byte ABI word as a bounded length/offset; false when above `max`. */
 static bool abi_word(const uint8_t *w, uint64_t max, uint64_t *out)
 {
-    for (int i = 0; i < 24; i++)
-        if (w[i])
-            return false;
-    uint64_t v = 0;
-    for (int i = 24; i < 32; i++)
-        v = v << 8 | w[i];
-    if (v > max)
+    uint64_t v;
+    if (!u256_word_u64(w, &v) || v > max)
         return false;
     *out = v;
     return true;

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "primitives/u256.h"
 #include "util/err.h"
 
 const uint8_t MB_SEL_REPORT[4] = {0xc3, 0x24, 0x43, 0x4b};
@@ -85,18 +86,6 @@ static bool word_is_address(const uint8_t *w, struct address *a)
     return true;
 }
 
-static bool word_u64(const uint8_t *w, uint64_t *v)
-{
-    for (int i = 0; i < 24; i++)
-        if (w[i])
-            return false;
-    uint64_t x = 0;
-    for (int i = 24; i < 32; i++)
-        x = x << 8 | w[i];
-    *v = x;
-    return true;
-}
-
 void mb_report_apply_logs(const struct address *registry, bool status, const struct log *logs,
                           size_t nlogs, struct mb_entry *e, size_t n, size_t *decided)
 {
@@ -119,11 +108,11 @@ void mb_report_apply_logs(const struct address *registry, bool status, const str
         struct address provider, client;
         uint64_t epoch = 0, reason = 0;
         if ((!accepted && !refused) || !word_is_address(l->topics[1].b, &provider) ||
-            !word_is_address(l->topics[2].b, &client) || !word_u64(l->data, &epoch))
+            !word_is_address(l->topics[2].b, &client) || !u256_word_u64(l->data, &epoch))
             continue;
         u256 units;
         u256_from_be(&units, l->data + 32, 32);
-        if (refused && (!word_u64(l->data + 64, &reason) || reason > 255))
+        if (refused && (!u256_word_u64(l->data + 64, &reason) || reason > 255))
             continue;
         for (size_t i = 0; i < n; i++) {
             struct mb_entry *x = &e[i];

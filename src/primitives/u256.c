@@ -561,3 +561,15 @@ size_t u256_to_hex_quantity(const u256 *a, char buf[U256_HEX_BUF])
     buf[2 + nibbles] = 0;
     return 2 + nibbles;
 }
+
+bool u256_word_u64(const uint8_t w[32], uint64_t *out)
+{
+    for (int i = 0; i < 24; i++)
+        if (w[i])
+            return false;
+    uint64_t x = 0;
+    for (int i = 24; i < 32; i++)
+        x = x << 8 | w[i];
+    *out = x;
+    return true;
+}

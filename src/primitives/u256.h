@@ -71,6 +71,10 @@ static inline bool u256_fits_u64(const u256 *a)
     return (a->w[1] | a->w[2] | a->w[3]) == 0;
 }
 
+/* A 32-byte big-endian word (an ABI uint, a storage value) as uint64: true
+ * with *out set when it fits, false (and *out untouched) otherwise. */
+bool u256_word_u64(const uint8_t w[32], uint64_t *out);
+
 /* Returns the number of significant bits of a: 0 for zero, 256 when bit 255
  * is set. */
 static inline unsigned u256_bit_len(const u256 *a)

@@ -15,6 +15,7 @@
 #include "chain/chaindb.h"
 #include "chain/processor.h"
 #include "consensus/tribe_engine.h"
+#include "primitives/u256.h"
 #include "rpc/chainread.h"
 #include "rpc/params.h"
 #include "state/state.h"
@@ -661,13 +662,8 @@ static void utf8_copy(const uint8_t *s, size_t n, char *out, size_t cap)
 /* The 32-byte word at p as a size, when it fits below `limit`. */
 static bool word_size(const uint8_t *p, size_t limit, size_t *out)
 {
-    for (int i = 0; i < 24; i++)
-        if (p[i])
-            return false;
-    uint64_t v = 0;
-    for (int i = 24; i < 32; i++)
-        v = v << 8 | p[i];
-    if (v > limit)
+    uint64_t v;
+    if (!u256_word_u64(p, &v) || v > limit)
         return false;
     *out = (size_t)v;
     return true;

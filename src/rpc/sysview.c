@@ -8,6 +8,7 @@
 #include "chainsvc/chainsvc.h"
 #include "consensus/tribe_engine.h"
 #include "evm/evm.h"
+#include "primitives/u256.h"
 #include "rpc/methods.h"
 #include "rpc/params.h"
 #include "util/err.h"
@@ -60,18 +61,6 @@ int rpc_sysview_open(struct rpc_ctx *ctx, const json_t *params, size_t idx, stru
     return 0;
 }
 
-bool rpc_sysview_word_u64(const uint8_t w[32], uint64_t *v)
-{
-    for (int i = 0; i < 24; i++)
-        if (w[i])
-            return false;
-    uint64_t x = 0;
-    for (int i = 24; i < 32; i++)
-        x = x << 8 | w[i];
-    *v = x;
-    return true;
-}
-
 bool rpc_sysview_u64(struct rpc_sysview *v, const struct address *to, const uint8_t *in, size_t len,
                      uint64_t *out)
 {
@@ -82,7 +71,7 @@ bool rpc_sysview_u64(struct rpc_sysview *v, const struct address *to, const uint
         err_clear();
         return false;
     }
-    bool ok = rpc_sysview_word_u64(o, out);
+    bool ok = u256_word_u64(o, out);
     free(o);
     return ok;
 }

@@ -37,9 +37,6 @@ int rpc_sysview_open(struct rpc_ctx *ctx, const json_t *params, size_t idx, stru
 /* Frees what open took (a view that is not open is ignored). */
 void rpc_sysview_close(struct rpc_sysview *v);
 
-/* An ABI word as uint64 when it fits (false otherwise). */
-bool rpc_sysview_word_u64(const uint8_t w[32], uint64_t *v);
-
 /* The first output word of the view call `in` to `to`, as uint64. False when
  * the call fails, its output is shorter than a word or the word is larger
  * (no error is set: callers that need one say what they read). */

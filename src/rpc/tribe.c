@@ -36,6 +36,7 @@
 #include "consensus/tribe_engine.h"
 #include "crypto/keccak.h"
 #include "evm/evm.h"
+#include "primitives/u256.h"
 #include "rpc/chainjson.h"
 #include "rpc/chainread.h"
 #include "rpc/eth_methods.h"
@@ -114,11 +115,11 @@ static int abi_array(const struct abi_out *o, unsigned index, const uint8_t **it
 {
     const uint8_t *w;
     uint64_t off, count;
-    if (!abi_head(o, index, &w) || !rpc_sysview_word_u64(w, &off) || off > o->len ||
+    if (!abi_head(o, index, &w) || !u256_word_u64(w, &off) || off > o->len ||
         o->len - off < 32)
         return err_set(ERR_INVAL, "system read: output of %zu bytes has no array at %u",
                        o->len, index);
-    if (!rpc_sysview_word_u64(o->d + off, &count) || count > TRIBE_MAX_LIST)
+    if (!u256_word_u64(o->d + off, &count) || count > TRIBE_MAX_LIST)
         return err_set(ERR_RANGE, "system read: array too long (max %d)", TRIBE_MAX_LIST);
     if ((o->len - off - 32) / 32 < count)
         return err_set(ERR_INVAL, "system read: array of %llu runs past the output",
@@ -212,7 +213,7 @@ static int view_u64(struct rpc_ctx *ctx, struct rpc_sysview *v, const struct add
     int r = view_word(ctx, v, to, sel, w);
     if (r < 0)
         return -1;
-    if (r || !rpc_sysview_word_u64(w, out)) {
+    if (r || !u256_word_u64(w, out)) {
         rpc_fail(ctx, RPC_SERVER_ERROR, "system read %02x%02x%02x%02x: not a uint64", sel[0],
                  sel[1], sel[2], sel[3]);
         return -1;
@@ -285,7 +286,7 @@ static int chief_status_load(struct rpc_ctx *ctx, struct rpc_sysview *v, struct 
     if (!rc && lay.volunteers >= 0)
         rc = abi_array(&cs->raw, (unsigned)lay.volunteers, &cs->volunteers, &cs->nvolunteers);
     if (!rc && !(abi_head(&cs->raw, (unsigned)lay.number, &w) &&
-                 rpc_sysview_word_u64(w, &cs->number)))
+                 u256_word_u64(w, &cs->number)))
         rc = err_set(ERR_INVAL, "system read: getStatus has no block number");
     if (rc) {
         chief_status_free(cs);

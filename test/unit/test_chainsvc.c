@@ -424,6 +424,18 @@ START_TEST(async_submits_are_answered_after_their_block)
     ck_assert_uint_eq(chainsvc_head_number(t.s, NULL), 5);
     tx_free(&tx);
 
+    /* above the pool's size limit: refused by its length (the bytes are not
+     * kept while it queues) */
+    size_t big_len = TXPOOL_DEFAULT_MAX_TX_SIZE + 1;
+    uint8_t *big = calloc(1, big_len);
+    ck_assert(big != NULL);
+    async_answer_init(&b, &t);
+    ck_assert_int_eq(chainsvc_submit_tx_async(t.s, big, big_len, true, on_async, &b), 0);
+    free(big);
+    async_wait(&b);
+    ck_assert_int_eq(b.rc, ERR_INVAL);
+    ck_assert_str_eq(b.msg, "oversized data");
+
     /* queued behind a long generate: one block or a few for all 8, each
      * answered once, after its block */
     struct generate_job g = {&t, -1};

@@ -1063,6 +1063,32 @@ START_TEST(formatting)
 }
 END_TEST
 
+/* An ABI / storage word as uint64: the low eight bytes when the high 24 are
+ * zero; anything larger is refused and leaves *out alone. */
+START_TEST(word_u64)
+{
+    uint8_t w[32] = {0};
+    uint64_t v = 7;
+    ck_assert(u256_word_u64(w, &v));
+    ck_assert_uint_eq(v, 0);
+    for (int i = 24; i < 32; i++)
+        w[i] = 0xff;
+    ck_assert(u256_word_u64(w, &v));
+    ck_assert_uint_eq(v, UINT64_MAX);
+    w[24] = 0x01;
+    w[31] = 0x02;
+    ck_assert(u256_word_u64(w, &v));
+    ck_assert_uint_eq(v, 0x01ffffffffffff02ull);
+    for (int i = 0; i < 24; i++) {
+        uint8_t x[32] = {0};
+        x[i] = 1;
+        v = 7;
+        ck_assert(!u256_word_u64(x, &v));
+        ck_assert_uint_eq(v, 7);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("u256");
@@ -1088,6 +1114,7 @@ int main(void)
     tcase_add_test(edge, compare_edges);
     tcase_add_test(edge, parsing);
     tcase_add_test(edge, formatting);
+    tcase_add_test(edge, word_u64);
     suite_add_tcase(s, edge);
 
     SRunner *sr = srunner_create(s);
