@@ -130,6 +130,13 @@ bool chainsvc_is_mining(struct chainsvc *s)
     return atomic_load(&s->mining);
 }
 
+void chainsvc_vrf_counts(struct chainsvc *s, uint64_t *ahead, uint64_t *inline_made)
+{
+    *ahead = *inline_made = 0;
+    if (s->vrf_ahead)
+        vrf_ahead_counts(s->vrf_ahead, ahead, inline_made);
+}
+
 /* ---- events ------------------------------------------------------------------ */
 
 void chainsvc_set_event_fn(struct chainsvc *s, chainsvc_event_fn fn, void *ctx)
@@ -481,6 +488,11 @@ void chainsvc_stop(struct chainsvc *s)
         s->thread_started = false;
     }
     uint64_t n = s->chain ? s->chain->head.number : 0;
+    uint64_t ahead, inline_made;
+    chainsvc_vrf_counts(s, &ahead, &inline_made);
     free_service(s);
+    if (ahead + inline_made)
+        log_info("Chain: VRF proofs of our blocks: %llu made ahead, %llu on the chain thread",
+                 (unsigned long long)ahead, (unsigned long long)inline_made);
     log_info("Chain: stopped at height %llu", (unsigned long long)n);
 }

@@ -207,6 +207,12 @@ int chainsvc_node_sign_tx(void *ctx, struct tx *tx, uint64_t chain_id);
  * a blocktime; other networks with `mine` while the key may sign. */
 bool chainsvc_is_mining(struct chainsvc *s);
 
+/* With -automine (which runs the VRF prover thread): of the VRF proofs our
+ * blocks needed, how many the prover had made ahead and how many were made
+ * on the chain thread (the first block, or one whose parent was not ours).
+ * Both 0 without automine. Thread: any. */
+void chainsvc_vrf_counts(struct chainsvc *s, uint64_t *ahead, uint64_t *inline_made);
+
 /* ---- commands: transactions ------------------------------------------------------ */
 
 /*

@@ -62,6 +62,11 @@ int chainsvc_mine_one(struct chainsvc *s, uint64_t max_wait_s, struct hash32 *ha
     struct miner_work w;
     struct miner_stats st;
     memset(&st, 0, sizeof st);
+    /* Prepared here when it was not after the last block (a submit was
+     * already queued): through the VRF prover, which holds this block's
+     * proof and starts the next one; the miner's own fallback proves
+     * inline and starts nothing. */
+    chainsvc_prepare_next(s);
     uint64_t now = chainsvc_now_ms() / 1000u;
     int rc = miner_build_work(s->chain, s->pool, s->key, now, &s->prep, &w, &st);
     if (rc)

@@ -25,6 +25,7 @@ struct vrf_ahead {
     size_t len;
     uint8_t out[VRF_OUTPUT_LEN];
     int rc;
+    uint64_t taken, missed;     /* vrf_ahead_counts */
 };
 
 static void *prover_main(void *arg)
@@ -131,9 +132,11 @@ int vrf_ahead_take(struct vrf_ahead *va, const uint8_t sk[32], const uint8_t *ms
     pthread_mutex_lock(&va->mu);
     if (va->state == JOB_NONE || va->len != len || memcmp(va->msg, msg, len) != 0 ||
         memcmp(va->key_id, id, sizeof id) != 0) {
+        va->missed++;
         pthread_mutex_unlock(&va->mu);
         return ERR_NOTFOUND;
     }
+    va->taken++;
     while (va->state != JOB_DONE)
         pthread_cond_wait(&va->cv, &va->mu);
     int rc = va->rc;
@@ -142,4 +145,12 @@ int vrf_ahead_take(struct vrf_ahead *va, const uint8_t sk[32], const uint8_t *ms
     va->state = JOB_NONE;
     pthread_mutex_unlock(&va->mu);
     return rc ? err_set(rc, "vrf_ahead: the prover failed") : 0;
+}
+
+void vrf_ahead_counts(struct vrf_ahead *va, uint64_t *taken, uint64_t *missed)
+{
+    pthread_mutex_lock(&va->mu);
+    *taken = va->taken;
+    *missed = va->missed;
+    pthread_mutex_unlock(&va->mu);
 }

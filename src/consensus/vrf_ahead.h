@@ -53,4 +53,8 @@ void vrf_ahead_start(struct vrf_ahead *va, const uint8_t sk[32], const uint8_t *
 int vrf_ahead_take(struct vrf_ahead *va, const uint8_t sk[32], const uint8_t *msg, size_t len,
                    uint8_t out[VRF_OUTPUT_LEN]);
 
+/* How many vrf_ahead_take calls found their proof (made ahead) and how
+ * many did not (the caller proves inline). */
+void vrf_ahead_counts(struct vrf_ahead *va, uint64_t *taken, uint64_t *missed);
+
 #endif

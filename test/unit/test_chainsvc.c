@@ -483,6 +483,42 @@ START_TEST(async_submits_are_answered_after_their_block)
 }
 END_TEST
 
+/* Every automine block's VRF proof is the one the prover thread made while
+ * the block before was stored, also when the block was not prepared ahead
+ * (generate, or a submit already queued): only the first is made inline. */
+START_TEST(automine_blocks_take_the_provers_vrf)
+{
+    struct svc t;
+    svc_open(&t, "chainsvc_vrf", true);
+    struct hash32 hs[20];
+    ck_assert_int_eq(chainsvc_generate(t.s, 20, hs, NULL), 0);
+    uint64_t ahead, inl;
+    chainsvc_vrf_counts(t.s, &ahead, &inl);
+    ck_assert_msg(ahead == 19 && inl == 1, "20 generated blocks: %llu proofs ahead, %llu inline",
+                  (unsigned long long)ahead, (unsigned long long)inl);
+    /* two submits at once: the second waits while the first's block is
+     * made, and its block is built without the preparation */
+    for (unsigned round = 0; round < 4; round++) {
+        struct async_answer a[2];
+        for (unsigned i = 0; i < 2; i++) {
+            async_answer_init(&a[i], &t);
+            struct tx x = transfer(i, 9, round, 1);
+            ck_assert_int_eq(submit_async(&t, &x, &a[i]), 0);
+            tx_free(&x);
+        }
+        for (unsigned i = 0; i < 2; i++) {
+            async_wait(&a[i]);
+            ck_assert_msg(a[i].rc == 0, "%s", a[i].msg);
+        }
+    }
+    uint64_t blocks = chainsvc_head_number(t.s, NULL);
+    chainsvc_vrf_counts(t.s, &ahead, &inl);
+    ck_assert_msg(ahead + inl == blocks && inl == 1, "%llu blocks: %llu proofs ahead, %llu inline",
+                  (unsigned long long)blocks, (unsigned long long)ahead, (unsigned long long)inl);
+    svc_close(&t);
+}
+END_TEST
+
 START_TEST(pool_views_without_automine)
 {
     struct svc t;
@@ -983,6 +1019,7 @@ static Suite *suite(void)
     tcase_add_test(tc, automine_imports_before_the_answer);
     tcase_add_test(tc, automine_batches_waiting_submits);
     tcase_add_test(tc, async_submits_are_answered_after_their_block);
+    tcase_add_test(tc, automine_blocks_take_the_provers_vrf);
     tcase_add_test(tc, pool_views_without_automine);
     tcase_add_test(tc, send_tx_takes_the_pool_nonce);
     tcase_add_test(tc, reorg_returns_dropped_txs_to_the_pool);
