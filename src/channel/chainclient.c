@@ -26,6 +26,7 @@
 #include "primitives/tx.h"
 #include "state/state.h"
 #include "storage/trie_db.h"
+#include "util/wait.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -43,6 +44,7 @@ struct ch_chainclient {
     /* mu: */
     uint64_t target;                /* highest block to apply */
     uint64_t done;                  /* last block applied */
+    bool resting;                   /* between rounds: new heads do not wake it */
     bool stopping;
 };
 
@@ -341,6 +343,21 @@ static int process(struct ch_chainclient *cc, uint64_t from, uint64_t to, uint64
     return 0;
 }
 
+/* After a round, CH_CLIENT_REST_MS in which new heads are only recorded:
+ * the blocks made meanwhile come in the next round, together. Without it,
+ * automine's thousands of blocks a second each cost a wake-up of this
+ * thread, a receipts read and two hub turns (one with a store write) —
+ * more CPU than making the block — in a node with no channel at all. A
+ * block after a quiet spell is still taken at once. */
+static void rest(struct ch_chainclient *cc)
+{
+    pthread_mutex_lock(&cc->mu);
+    cc->resting = true;
+    wait_rest(&cc->cv, &cc->mu, &cc->stopping, CH_CLIENT_REST_MS);
+    cc->resting = false;
+    pthread_mutex_unlock(&cc->mu);
+}
+
 static void *thread_main(void *arg)
 {
     struct ch_chainclient *cc = arg;
@@ -362,6 +379,7 @@ static void *thread_main(void *arg)
         int rc = process(cc, from, to, &upto);
         if (rc == 0) {
             failures = 0;
+            rest(cc);
             continue;
         }
         if (ch_hub_dead(cc->cfg.hub) || rc == ERR_BADSTATE || rc == ERR_IO) {
@@ -392,7 +410,8 @@ void ch_chainclient_on_head(struct ch_chainclient *cc, uint64_t number)
     pthread_mutex_lock(&cc->mu);
     if (t > cc->target) {
         cc->target = t;
-        pthread_cond_signal(&cc->cv);
+        if (!cc->resting)
+            pthread_cond_signal(&cc->cv);
     }
     pthread_mutex_unlock(&cc->mu);
 }

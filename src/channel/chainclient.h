@@ -7,6 +7,9 @@
  * Following the chain. The node's chain-event callback (on the chain
  * thread) calls ch_chainclient_on_head, which only records the new height
  * and wakes the client's thread: the chain thread never waits for the hub.
+ * After each round the thread rests CH_CLIENT_REST_MS, and heads that come
+ * meanwhile only raise the height: under -automine a round takes many
+ * blocks instead of waking per block.
  * The thread reads, for each block after the last processed one up to
  * head − confirmations, its receipts from the database, decodes the logs of
  * TokensNetwork and the SecretRegistry (events.h), and hands them to the hub
@@ -45,6 +48,8 @@ struct ch_chainclient;
 
 /* Most blocks applied in one hub turn. */
 #define CH_CLIENT_BATCH 256
+/* Least time between two rounds of following the chain (chainclient.c). */
+#define CH_CLIENT_REST_MS 20u
 /* Most contract events taken from one batch (more: the batch is cut at a
  * block boundary, the rest comes in the next). */
 #define CH_CLIENT_EVENTS_MAX 65536

@@ -12,6 +12,7 @@
 #include "chain/chaindb.h"
 #include "chainsvc/chainsvc.h"
 #include "meshbox/report.h"
+#include "util/wait.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -25,6 +26,7 @@ struct mb_service {
     pthread_mutex_t lock;       /* the wake flags */
     pthread_cond_t cond;
     bool wake, stop;
+    bool resting;               /* after a step: heads set `wake` without signalling */
     pthread_mutex_t step_lock;  /* one step at a time (thread or RPC) */
     struct mb_service_stats stats;
     uint64_t retry_at;          /* after a failed send: no new report before this head */
@@ -231,6 +233,18 @@ int mb_service_step(struct mb_service *s, size_t *txs, size_t *receipts)
 
 /* ---- the thread ---------------------------------------------------------------------- */
 
+/* MB_SERVICE_REST_MS after each step, in which heads only set `wake`:
+ * under -automine a step per block (and its wake-up, on the chain thread's
+ * path) cost more than the block; the heads of the rest are one step. */
+static void rest(struct mb_service *s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->resting = true;
+    wait_rest(&s->cond, &s->lock, &s->stop, MB_SERVICE_REST_MS);
+    s->resting = false;
+    pthread_mutex_unlock(&s->lock);
+}
+
 static void *thread_main(void *arg)
 {
     struct mb_service *s = arg;
@@ -249,6 +263,7 @@ static void *thread_main(void *arg)
             break;
         if (mb_service_step(s, NULL, NULL))
             log_warn("MeshBox: reporting step: %s", err_msg());
+        rest(s);
     }
     return NULL;
 }
@@ -259,7 +274,8 @@ void mb_service_on_head(struct mb_service *s)
         return;
     pthread_mutex_lock(&s->lock);
     s->wake = true;
-    pthread_cond_signal(&s->cond);
+    if (!s->resting)
+        pthread_cond_signal(&s->cond);
     pthread_mutex_unlock(&s->lock);
 }
 

@@ -5,7 +5,7 @@
  * signed by the node key, reading each batch's verdict back from the chain.
  *
  * When it reports. On every new head (and every MB_SERVICE_TICK_MS), one
- * step: (1) the verdicts of report transactions that were mined are read
+ * step, at most one per MB_SERVICE_REST_MS: (1) the verdicts of report transactions that were mined are read
  * from their logs; a report not mined MB_RESEND_BLOCKS after it was sent
  * is sent again; (2) receipts whose window closed unreported become
  * EXPIRED; (3) if no report is waiting to be mined, every receipt STORED
@@ -22,7 +22,7 @@
  * Ownership: the service owns its book and thread; the chain service must
  * outlive it. Threads: mb_service_start / stop from the owner's thread;
  * everything else from any thread; mb_service_on_head is safe on the chain
- * thread (it only signals).
+ * thread (it only sets a flag, and signals unless the thread rests).
  */
 #ifndef SPECTRUM_MESHBOX_SERVICE_H
 #define SPECTRUM_MESHBOX_SERVICE_H
@@ -38,6 +38,9 @@ struct chainsvc;
 struct mb_service;
 
 #define MB_SERVICE_TICK_MS 2000u
+/* Least time between two steps of the thread: heads that come meanwhile
+ * make one step after it (service.c). */
+#define MB_SERVICE_REST_MS 20u
 #define MB_RESEND_BLOCKS 20u
 /* After a report could not be sent (no gas money, a full pool), the next
  * try waits this many blocks. */

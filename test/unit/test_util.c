@@ -1,11 +1,14 @@
 /* test_util.c — unit tests for util: errors, byte buffers, hex. */
 #include <check.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/bytes.h"
 #include "util/err.h"
 #include "util/hex.h"
+#include "util/wait.h"
 
 START_TEST(err_context_is_kept_and_wrapped)
 {
@@ -90,6 +93,71 @@ START_TEST(hex_rejects_bad_input)
 }
 END_TEST
 
+/* A resting thread (wait.h): signals do not end its rest, its stop flag
+ * does at once. The rest is long (10 s) so that a slow machine cannot end
+ * it by itself while the test looks. */
+struct rester {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop, rested, stopped;
+};
+
+static void *rest_thread(void *arg)
+{
+    struct rester *r = arg;
+    pthread_mutex_lock(&r->mu);
+    r->stopped = wait_rest(&r->cv, &r->mu, &r->stop, 10000);
+    r->rested = true;
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+START_TEST(rest_ignores_signals_until_stopped)
+{
+    struct rester r = {.stop = false};
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.cv, NULL);
+    double t0 = mono_s();
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, rest_thread, &r), 0);
+    for (int i = 0; i < 20; i++) {
+        struct timespec step = {0, 5 * 1000000L};
+        nanosleep(&step, NULL);
+        pthread_mutex_lock(&r.mu);
+        pthread_cond_broadcast(&r.cv);
+        ck_assert_msg(!r.rested, "the rest ended on signal %d", i + 1);
+        pthread_mutex_unlock(&r.mu);
+    }
+    pthread_mutex_lock(&r.mu);
+    r.stop = true;
+    pthread_cond_broadcast(&r.cv);
+    pthread_mutex_unlock(&r.mu);
+    pthread_join(th, NULL);
+    ck_assert(r.rested && r.stopped);
+    ck_assert_msg(mono_s() - t0 < 5.0, "stopping waited for the rest to end");
+
+    /* Already stopped: no wait at all. */
+    pthread_mutex_lock(&r.mu);
+    t0 = mono_s();
+    ck_assert(wait_rest(&r.cv, &r.mu, &r.stop, 10000));
+    ck_assert(mono_s() - t0 < 5.0);
+    /* Not stopped: it returns after its time, false. */
+    r.stop = false;
+    ck_assert(!wait_rest(&r.cv, &r.mu, &r.stop, 30));
+    ck_assert(mono_s() - t0 >= 0.03);
+    pthread_mutex_unlock(&r.mu);
+    pthread_cond_destroy(&r.cv);
+    pthread_mutex_destroy(&r.mu);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("util");
@@ -99,6 +167,7 @@ int main(void)
     tcase_add_test(tc, bytes_refuses_absurd_sizes);
     tcase_add_test(tc, hex_round_trip);
     tcase_add_test(tc, hex_rejects_bad_input);
+    tcase_add_test(tc, rest_ignores_signals_until_stopped);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
