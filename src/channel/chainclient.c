@@ -343,21 +343,13 @@ static int process(struct ch_chainclient *cc, uint64_t from, uint64_t to, uint64
     return 0;
 }
 
-/* After a round, CH_CLIENT_REST_MS in which new heads are only recorded:
- * the blocks made meanwhile come in the next round, together. Without it,
+/* After a round the thread rests CH_CLIENT_REST_MS, in which new heads are
+ * only recorded: the blocks made meanwhile come in the next round,
+ * together. Without it,
  * automine's thousands of blocks a second each cost a wake-up of this
  * thread, a receipts read and two hub turns (one with a store write) —
  * more CPU than making the block — in a node with no channel at all. A
  * block after a quiet spell is still taken at once. */
-static void rest(struct ch_chainclient *cc)
-{
-    pthread_mutex_lock(&cc->mu);
-    cc->resting = true;
-    wait_rest(&cc->cv, &cc->mu, &cc->stopping, CH_CLIENT_REST_MS);
-    cc->resting = false;
-    pthread_mutex_unlock(&cc->mu);
-}
-
 static void *thread_main(void *arg)
 {
     struct ch_chainclient *cc = arg;
@@ -379,7 +371,7 @@ static void *thread_main(void *arg)
         int rc = process(cc, from, to, &upto);
         if (rc == 0) {
             failures = 0;
-            rest(cc);
+            wait_rest(&cc->cv, &cc->mu, &cc->stopping, &cc->resting, CH_CLIENT_REST_MS);
             continue;
         }
         if (ch_hub_dead(cc->cfg.hub) || rc == ERR_BADSTATE || rc == ERR_IO) {

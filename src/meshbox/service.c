@@ -233,18 +233,10 @@ int mb_service_step(struct mb_service *s, size_t *txs, size_t *receipts)
 
 /* ---- the thread ---------------------------------------------------------------------- */
 
-/* MB_SERVICE_REST_MS after each step, in which heads only set `wake`:
+/* After each step the thread rests MB_SERVICE_REST_MS, in which heads only
+ * set `wake`:
  * under -automine a step per block (and its wake-up, on the chain thread's
  * path) cost more than the block; the heads of the rest are one step. */
-static void rest(struct mb_service *s)
-{
-    pthread_mutex_lock(&s->lock);
-    s->resting = true;
-    wait_rest(&s->cond, &s->lock, &s->stop, MB_SERVICE_REST_MS);
-    s->resting = false;
-    pthread_mutex_unlock(&s->lock);
-}
-
 static void *thread_main(void *arg)
 {
     struct mb_service *s = arg;
@@ -263,7 +255,7 @@ static void *thread_main(void *arg)
             break;
         if (mb_service_step(s, NULL, NULL))
             log_warn("MeshBox: reporting step: %s", err_msg());
-        rest(s);
+        wait_rest(&s->cond, &s->lock, &s->stop, &s->resting, MB_SERVICE_REST_MS);
     }
     return NULL;
 }

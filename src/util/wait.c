@@ -16,14 +16,20 @@ void wait_deadline_after(struct timespec *ts, unsigned ms)
     }
 }
 
-bool wait_rest(pthread_cond_t *cv, pthread_mutex_t *mu, const bool *stop, unsigned ms)
+bool wait_rest(pthread_cond_t *cv, pthread_mutex_t *mu, const bool *stop, bool *resting,
+               unsigned ms)
 {
     struct timespec until;
     wait_deadline_after(&until, ms);
+    pthread_mutex_lock(mu);
+    *resting = true;
     while (!*stop) {
         int rc = pthread_cond_timedwait(cv, mu, &until);
         if (rc == ETIMEDOUT || (rc != 0 && rc != EINTR))
             break;
     }
-    return *stop;
+    *resting = false;
+    bool stopped = *stop;
+    pthread_mutex_unlock(mu);
+    return stopped;
 }

@@ -19,9 +19,11 @@
  * for a condition variable with the default clock. */
 void wait_deadline_after(struct timespec *ts, unsigned ms);
 
-/* With mu held (as for pthread_cond_timedwait): waits ms on cv, whatever
- * signals come, until then or until *stop (read under mu) is true.
- * Returns *stop. */
-bool wait_rest(pthread_cond_t *cv, pthread_mutex_t *mu, const bool *stop, unsigned ms);
+/* Takes mu, sets *resting, waits ms on cv whatever signals come, until
+ * then or until *stop (read under mu) is true, clears *resting and releases
+ * mu. Notifiers read *resting under mu to skip their signal. Returns
+ * *stop. */
+bool wait_rest(pthread_cond_t *cv, pthread_mutex_t *mu, const bool *stop, bool *resting,
+               unsigned ms);
 
 #endif

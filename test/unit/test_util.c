@@ -99,14 +99,15 @@ END_TEST
 struct rester {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    bool stop, rested, stopped;
+    bool stop, resting, rested, stopped;
 };
 
 static void *rest_thread(void *arg)
 {
     struct rester *r = arg;
+    bool stopped = wait_rest(&r->cv, &r->mu, &r->stop, &r->resting, 10000);
     pthread_mutex_lock(&r->mu);
-    r->stopped = wait_rest(&r->cv, &r->mu, &r->stop, 10000);
+    r->stopped = stopped;
     r->rested = true;
     pthread_mutex_unlock(&r->mu);
     return NULL;
@@ -127,6 +128,15 @@ START_TEST(rest_ignores_signals_until_stopped)
     double t0 = mono_s();
     pthread_t th;
     ck_assert_int_eq(pthread_create(&th, NULL, rest_thread, &r), 0);
+    bool resting = false;
+    for (int i = 0; i < 1000 && !resting; i++) { /* marked for its notifiers */
+        struct timespec step = {0, 1000000L};
+        nanosleep(&step, NULL);
+        pthread_mutex_lock(&r.mu);
+        resting = r.resting;
+        pthread_mutex_unlock(&r.mu);
+    }
+    ck_assert(resting);
     for (int i = 0; i < 20; i++) {
         struct timespec step = {0, 5 * 1000000L};
         nanosleep(&step, NULL);
@@ -140,19 +150,18 @@ START_TEST(rest_ignores_signals_until_stopped)
     pthread_cond_broadcast(&r.cv);
     pthread_mutex_unlock(&r.mu);
     pthread_join(th, NULL);
-    ck_assert(r.rested && r.stopped);
+    ck_assert(r.rested && r.stopped && !r.resting);
     ck_assert_msg(mono_s() - t0 < 5.0, "stopping waited for the rest to end");
 
     /* Already stopped: no wait at all. */
-    pthread_mutex_lock(&r.mu);
     t0 = mono_s();
-    ck_assert(wait_rest(&r.cv, &r.mu, &r.stop, 10000));
+    ck_assert(wait_rest(&r.cv, &r.mu, &r.stop, &r.resting, 10000));
     ck_assert(mono_s() - t0 < 5.0);
     /* Not stopped: it returns after its time, false. */
     r.stop = false;
-    ck_assert(!wait_rest(&r.cv, &r.mu, &r.stop, 30));
-    ck_assert(mono_s() - t0 >= 0.03);
-    pthread_mutex_unlock(&r.mu);
+    t0 = mono_s();
+    ck_assert(!wait_rest(&r.cv, &r.mu, &r.stop, &r.resting, 30));
+    ck_assert(mono_s() - t0 >= 0.03 && !r.resting);
     pthread_cond_destroy(&r.cv);
     pthread_mutex_destroy(&r.mu);
 }
