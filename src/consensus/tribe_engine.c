@@ -442,7 +442,8 @@ int tribe_validate_block(const struct chain_params *p, struct evm *evm,
 /* ---- producing ------------------------------------------------------------------ */
 
 int tribe_prepare(const struct chain_params *p, const struct header *parent,
-                  const struct tribe_lists *ls, const uint8_t node_key[32],
+                  const struct hash32 *parent_hash, const struct tribe_lists *ls,
+                  const uint8_t node_key[32],
                   const struct address *coinbase, uint64_t now, struct vrf_ahead *ahead,
                   struct header *h)
 {
@@ -486,7 +487,11 @@ int tribe_prepare(const struct chain_params *p, const struct header *parent,
     }
     header_free(h);
     memset(h, 0, sizeof *h);
-    int rc = header_hash(parent, &h->parent_hash);
+    int rc = 0;
+    if (parent_hash)
+        h->parent_hash = *parent_hash;
+    else
+        rc = header_hash(parent, &h->parent_hash);
     if (rc) {
         free(extra);
         return rc;

@@ -215,13 +215,15 @@ int tribe_validate_block(const struct chain_params *p, struct evm *evm,
  * ahead (may be NULL): the proof is taken from it when it was started for
  * this parent, and the proof of block n+1 on this header is started there
  * (consensus/vrf_ahead.h).
+ * parent_hash: the parent's hash when the caller knows it (NULL: computed).
  * Any extra h held is freed first.
  * Returns: 0; ERR_INVAL when the difficulty would be below 1 (the key may
  *          not sign block n); ERR_CRYPTO (invalid key, VRF failure);
  *          ERR_NOMEM.
  */
 int tribe_prepare(const struct chain_params *p, const struct header *parent,
-                  const struct tribe_lists *ls, const uint8_t node_key[32],
+                  const struct hash32 *parent_hash, const struct tribe_lists *ls,
+                  const uint8_t node_key[32],
                   const struct address *coinbase, uint64_t now, struct vrf_ahead *ahead,
                   struct header *h);
 

@@ -349,7 +349,7 @@ static int prepare(struct chain *c, struct head_view *v, const uint8_t node_key[
     rc = read_coinbase(c, v->st, me, &coinbase);
     if (rc)
         return rc;
-    rc = tribe_prepare(p, parent, &ls, node_key, &coinbase, now, ahead, h);
+    rc = tribe_prepare(p, parent, &c->head_hash, &ls, node_key, &coinbase, now, ahead, h);
     if (rc)
         return rc;
     h->gas_limit = next_gas_limit(p, parent);

@@ -513,8 +513,10 @@ START_TEST(automine_blocks_take_the_provers_vrf)
     }
     uint64_t blocks = chainsvc_head_number(t.s, NULL);
     chainsvc_vrf_counts(t.s, &ahead, &inl);
-    ck_assert_msg(ahead + inl == blocks && inl == 1, "%llu blocks: %llu proofs ahead, %llu inline",
-                  (unsigned long long)blocks, (unsigned long long)ahead, (unsigned long long)inl);
+    /* + 1: the next block's preparation may have taken its proof already */
+    ck_assert_msg(ahead + inl >= blocks && ahead + inl <= blocks + 1 && inl == 1,
+                  "%llu blocks: %llu proofs ahead, %llu inline", (unsigned long long)blocks,
+                  (unsigned long long)ahead, (unsigned long long)inl);
     svc_close(&t);
 }
 END_TEST

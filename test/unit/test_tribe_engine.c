@@ -121,7 +121,7 @@ static void produce(struct chain *c, const struct header *parent, const struct r
 
     memset(b, 0, sizeof *b);
     struct address coinbase = addr_of_key(key);
-    ck_assert_msg(tribe_prepare(p, parent, &ls, key, &coinbase, parent->time + STEP, NULL,
+    ck_assert_msg(tribe_prepare(p, parent, NULL, &ls, key, &coinbase, parent->time + STEP, NULL,
                                 &b->header) == 0,
                   "%s", err_msg());
     tribe_status_free(&status);
