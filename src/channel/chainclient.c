@@ -9,6 +9,7 @@
  */
 #include "channel/chainclient.h"
 
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -42,9 +43,11 @@ struct ch_chainclient {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     /* mu: */
+    pthread_cond_t done_cv;         /* `done` moved (ch_chainclient_catch_up waits) */
     uint64_t target;                /* highest block to apply */
     uint64_t done;                  /* last block applied */
     bool resting;                   /* between rounds: new heads do not wake it */
+    bool rest_over;                 /* ends the rest now: stopping, or a caller catching up */
     bool stopping;
 };
 
@@ -336,6 +339,7 @@ static int process(struct ch_chainclient *cc, uint64_t from, uint64_t to, uint64
         log_warn("Channel hub: block %llu: %s", (unsigned long long)last, err_msg());
     pthread_mutex_lock(&cc->mu);
     cc->done = last;
+    pthread_cond_broadcast(&cc->done_cv);
     pthread_mutex_unlock(&cc->mu);
     for (size_t i = 0; i < ntx; i++)
         send_call(cc, &txs[i], NULL);
@@ -371,7 +375,10 @@ static void *thread_main(void *arg)
         int rc = process(cc, from, to, &upto);
         if (rc == 0) {
             failures = 0;
-            wait_rest(&cc->cv, &cc->mu, &cc->stopping, &cc->resting, CH_CLIENT_REST_MS);
+            wait_rest(&cc->cv, &cc->mu, &cc->rest_over, &cc->resting, CH_CLIENT_REST_MS);
+            pthread_mutex_lock(&cc->mu);
+            cc->rest_over = cc->stopping;
+            pthread_mutex_unlock(&cc->mu);
             continue;
         }
         if (ch_hub_dead(cc->cfg.hub) || rc == ERR_BADSTATE || rc == ERR_IO) {
@@ -408,6 +415,25 @@ void ch_chainclient_on_head(struct ch_chainclient *cc, uint64_t number)
     pthread_mutex_unlock(&cc->mu);
 }
 
+void ch_chainclient_catch_up(struct ch_chainclient *cc, unsigned timeout_ms)
+{
+    uint64_t head = chainsvc_head_number(cc->cfg.chain, NULL);
+    uint64_t t = head > cc->cfg.confirmations ? head - cc->cfg.confirmations : 0;
+    struct timespec until;
+    wait_deadline_after(&until, timeout_ms);
+    pthread_mutex_lock(&cc->mu);
+    if (t > cc->target)
+        cc->target = t;
+    if (cc->done < t) {
+        cc->rest_over = true;
+        pthread_cond_broadcast(&cc->cv);
+        while (!cc->stopping && cc->done < t &&
+               pthread_cond_timedwait(&cc->done_cv, &cc->mu, &until) != ETIMEDOUT)
+            ;
+    }
+    pthread_mutex_unlock(&cc->mu);
+}
+
 uint64_t ch_chainclient_processed(struct ch_chainclient *cc)
 {
     pthread_mutex_lock(&cc->mu);
@@ -432,6 +458,7 @@ static void free_client(struct ch_chainclient *cc)
 {
     ch_hub_chain_free(cc->hc);
     pthread_cond_destroy(&cc->cv);
+    pthread_cond_destroy(&cc->done_cv);
     pthread_mutex_destroy(&cc->mu);
     OPENSSL_cleanse(cc->cfg.key, sizeof cc->cfg.key);
     free(cc);
@@ -445,6 +472,7 @@ int ch_chainclient_start(const struct ch_chainclient_config *cfg, struct ch_chai
         return err_set(ERR_NOMEM, "channel hub: out of memory");
     pthread_mutex_init(&cc->mu, NULL);
     pthread_cond_init(&cc->cv, NULL);
+    pthread_cond_init(&cc->done_cv, NULL);
     cc->cfg = *cfg;
     if (ch_address_of(cfg->key, cc->addr.b) != 0) {
         free_client(cc);
@@ -483,8 +511,9 @@ void ch_chainclient_stop(struct ch_chainclient *cc)
         return;
     if (cc->started) {
         pthread_mutex_lock(&cc->mu);
-        cc->stopping = true;
+        cc->stopping = cc->rest_over = true;
         pthread_cond_signal(&cc->cv);
+        pthread_cond_broadcast(&cc->done_cv);
         pthread_mutex_unlock(&cc->mu);
         pthread_join(cc->thread, NULL);
     }

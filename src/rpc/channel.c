@@ -69,13 +69,20 @@ static json_t *oom(struct rpc_ctx *ctx)
     return rpc_fail(ctx, RPC_INTERNAL_ERROR, "internal error: out of memory");
 }
 
-/* The hub, or NULL with -32000 set. */
+/* How long a call waits for the hub to apply the blocks up to the head
+ * (ch_chainclient_catch_up); the client rests between rounds. */
+#define CATCH_UP_MS 2000
+
+/* The hub, or NULL with -32000 set. The hub has applied the blocks up to
+ * the head the caller sees (within CATCH_UP_MS): a settle right after the
+ * window's last block, or a view right after a deposit's block, sees it. */
 static struct ch_hub *hub_of(struct rpc_ctx *ctx)
 {
     if (!ctx->env->channel_hub || !ctx->env->channel_client || !ctx->env->chain) {
         rpc_fail(ctx, RPC_SERVER_ERROR, "the channel hub is not running (-channel)");
         return NULL;
     }
+    ch_chainclient_catch_up(ctx->env->channel_client, CATCH_UP_MS);
     return ctx->env->channel_hub;
 }
 
