@@ -134,6 +134,16 @@ rss_tree() {   # rss_tree PID FIELD
     echo "$total"
 }
 
+cpu_ticks() {   # cpu_ticks PID: user + system clock ticks of PID and its children
+    local total=0 p v
+    for p in $1 $(pgrep -P "$1" 2>/dev/null || true); do
+        v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }')
+        total=$((total + ${v:-0}))
+    done
+    echo "$total"
+}
+clk_tck=$(getconf CLK_TCK)
+
 # ---- versions and machine ----------------------------------------------------------------
 v_hardhat=$("$node22" -p "require('$here/node_modules/hardhat/package.json').version")
 v_ganache=$("$node20" -p "require('$here/node_modules/ganache/package.json').version")
@@ -227,15 +237,25 @@ declare -A fig bad
 workloads="${WORKLOADS:-blockNumber getBalance call sendRaw}"
 
 # eth_sendRawTransaction with automine at 1 and 64 clients; every answered tx must be mined.
+# The node's CPU time per answered transaction (all its threads and children), in µs: with two
+# vCPUs shared by node and wrk, a steadier figure than the rate when the host's speed moves.
+cpu_per_tx() {   # cpu_per_tx TICKS_BEFORE TICKS_AFTER ANSWERED
+    awk -v a="$1" -v b="$2" -v n="$3" -v hz="$clk_tck" 'BEGIN { if (n > 0) printf "%.0f", (b - a) * 1e6 / hz / n }'
+}
+
 bench_sendraw() {   # bench_sendraw NAME URL PID
-    local name=$1 url=$2 pid=$3 n
+    local name=$1 url=$2 pid=$3 n t0
     pin_node "$pid" 0
+    t0=$(cpu_ticks "$pid")
     read -r "fig[$name,sendRaw,1]" "bad[$name,sendRaw,1]" n < <(run_wrk "$name" sendRaw-1 "$url" 1 1 sendraw.lua "$tmp/tx/tx1-")
+    fig[$name,cpu,1]=$(cpu_per_tx "$t0" "$(cpu_ticks "$pid")" "$n")
     pin_node "$pid" all
     check_mined "$name" "$url" single "$n" 1 || bad[$name,sendRaw,1]=$((bad[$name,sendRaw,1] + 1))
+    t0=$(cpu_ticks "$pid")
     read -r "fig[$name,sendRaw,64]" "bad[$name,sendRaw,64]" n < <(run_wrk "$name" sendRaw-64 "$url" "$clients_many" "$clients_many" sendraw.lua "$tmp/tx/tx64-")
+    fig[$name,cpu,64]=$(cpu_per_tx "$t0" "$(cpu_ticks "$pid")" "$n")
     check_mined "$name" "$url" many "$n" "$clients_many" || bad[$name,sendRaw,64]=$((bad[$name,sendRaw,64] + 1))
-    say "$name: sendRawTransaction ${fig[$name,sendRaw,1]} tx/s at 1 client, ${fig[$name,sendRaw,64]} at $clients_many"
+    say "$name: sendRawTransaction ${fig[$name,sendRaw,1]} tx/s at 1 client, ${fig[$name,sendRaw,64]} at $clients_many; node CPU ${fig[$name,cpu,1]} and ${fig[$name,cpu,64]} µs per transaction"
 }
 
 bench_node() {   # bench_node NAME
@@ -298,6 +318,13 @@ for w in $workloads; do
              "$(ratio "${fig[spectrumd,$w,$c]:-}" "${fig[ganache,$w,$c]:-}")× |"
     done
 done
+case " $workloads " in *" sendRaw "*)
+    for c in 1 $clients_many; do
+        echo "| node CPU per eth_sendRawTransaction (µs) | $c | $(cell spectrumd "cpu,$c") | $(cell hardhat "cpu,$c") | $(cell ganache "cpu,$c") |" \
+             "$(ratio "${fig[spectrumd,cpu,$c]:-}" "${fig[hardhat,cpu,$c]:-}") |" \
+             "$(ratio "${fig[spectrumd,cpu,$c]:-}" "${fig[ganache,cpu,$c]:-}") |"
+    done ;;
+esac
 for k in idle loaded; do
     label="idle RSS after start + deploy (MiB)"
     [ "$k" = loaded ] && label="peak RSS over the run (VmHWM, MiB)"
