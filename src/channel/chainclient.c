@@ -27,9 +27,9 @@
 #include "primitives/tx.h"
 #include "state/state.h"
 #include "storage/trie_db.h"
-#include "util/wait.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/wait.h"
 
 #define GWEI 1000000000ull
 
@@ -48,6 +48,7 @@ struct ch_chainclient {
     uint64_t done;                  /* last block applied */
     bool resting;                   /* between rounds: new heads do not wake it */
     bool rest_over;                 /* ends the rest now: stopping, or a caller catching up */
+    bool gave_up;                   /* the thread stopped following (the hub failed) */
     bool stopping;
 };
 
@@ -349,11 +350,10 @@ static int process(struct ch_chainclient *cc, uint64_t from, uint64_t to, uint64
 
 /* After a round the thread rests CH_CLIENT_REST_MS, in which new heads are
  * only recorded: the blocks made meanwhile come in the next round,
- * together. Without it,
- * automine's thousands of blocks a second each cost a wake-up of this
- * thread, a receipts read and two hub turns (one with a store write) —
- * more CPU than making the block — in a node with no channel at all. A
- * block after a quiet spell is still taken at once. */
+ * together. Without it, automine's thousands of blocks a second each cost
+ * a wake-up of this thread, a receipts read and two hub turns (one with a
+ * store write) — more CPU than making the block — in a node with no
+ * channel at all. A block after a quiet spell is still taken at once. */
 static void *thread_main(void *arg)
 {
     struct ch_chainclient *cc = arg;
@@ -384,6 +384,10 @@ static void *thread_main(void *arg)
         if (ch_hub_dead(cc->cfg.hub) || rc == ERR_BADSTATE || rc == ERR_IO) {
             log_error("Channel hub: stopped following the chain at block %llu: %s",
                       (unsigned long long)from, err_msg());
+            pthread_mutex_lock(&cc->mu);
+            cc->gave_up = true; /* catch_up no longer waits for it */
+            pthread_cond_broadcast(&cc->done_cv);
+            pthread_mutex_unlock(&cc->mu);
             break;
         }
         /* a database read failed (the block may be being written): retry */
@@ -391,8 +395,7 @@ static void *thread_main(void *arg)
             log_warn("Channel hub: block %llu: %s; retrying", (unsigned long long)from,
                      err_msg());
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += 1;
+        wait_deadline_after(&ts, 1000);
         pthread_mutex_lock(&cc->mu);
         if (!cc->stopping)
             pthread_cond_timedwait(&cc->cv, &cc->mu, &ts);
@@ -424,10 +427,10 @@ void ch_chainclient_catch_up(struct ch_chainclient *cc, unsigned timeout_ms)
     pthread_mutex_lock(&cc->mu);
     if (t > cc->target)
         cc->target = t;
-    if (cc->done < t) {
+    if (cc->done < t && !cc->gave_up) {
         cc->rest_over = true;
         pthread_cond_broadcast(&cc->cv);
-        while (!cc->stopping && cc->done < t &&
+        while (!cc->stopping && !cc->gave_up && cc->done < t &&
                pthread_cond_timedwait(&cc->done_cv, &cc->mu, &until) != ETIMEDOUT)
             ;
     }

@@ -85,8 +85,9 @@ void ch_chainclient_on_head(struct ch_chainclient *cc, uint64_t number);
  * to the chain's head as of the call (less the confirmations), ending its
  * rest at once: the channel_ RPC's views and checks ("settle is possible
  * from block ...") then see the blocks the caller has seen. Best effort: on
- * time-out the view is just older. Thread: any but the client's own and the
- * chain thread. */
+ * time-out the view is just older, and a client that stopped following
+ * (the hub failed) is not waited for. Thread: any but the client's own and
+ * the chain thread. */
 void ch_chainclient_catch_up(struct ch_chainclient *cc, unsigned timeout_ms);
 
 /* The last block applied to the hub (0 before the first). Thread: any. */

@@ -12,9 +12,9 @@
 #include "chain/chaindb.h"
 #include "chainsvc/chainsvc.h"
 #include "meshbox/report.h"
-#include "util/wait.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/wait.h"
 
 struct mb_service {
     struct chainsvc *chain;
@@ -234,9 +234,9 @@ int mb_service_step(struct mb_service *s, size_t *txs, size_t *receipts)
 /* ---- the thread ---------------------------------------------------------------------- */
 
 /* After each step the thread rests MB_SERVICE_REST_MS, in which heads only
- * set `wake`:
- * under -automine a step per block (and its wake-up, on the chain thread's
- * path) cost more than the block; the heads of the rest are one step. */
+ * set `wake`: under -automine a step per block (and its wake-up, on the
+ * chain thread's path) cost more than the block; the heads of the rest
+ * make one step. */
 static void *thread_main(void *arg)
 {
     struct mb_service *s = arg;
@@ -244,8 +244,7 @@ static void *thread_main(void *arg)
         pthread_mutex_lock(&s->lock);
         if (!s->wake && !s->stop) {
             struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += MB_SERVICE_TICK_MS / 1000u;
+            wait_deadline_after(&until, MB_SERVICE_TICK_MS);
             pthread_cond_timedwait(&s->cond, &s->lock, &until);
         }
         bool stop = s->stop;
