@@ -20,6 +20,7 @@
 #include "state/state.h"
 #include "trie/trie.h"
 #include "util/err.h"
+#include "util/thread_name.h"
 
 const uint8_t CHAIN_CHIEF_UPDATE_SELECTOR[4] = {0x1c, 0x1b, 0x87, 0x72};
 
@@ -384,6 +385,7 @@ static void recover_range(struct sender_range *r)
 
 static void *recover_thread(void *arg)
 {
+    thread_name("tx-recover");
     recover_range(arg);
     return NULL;
 }

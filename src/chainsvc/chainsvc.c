@@ -23,6 +23,7 @@
 #include "evm/evm.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/thread_name.h"
 
 uint64_t chainsvc_now_ms(void)
 {
@@ -267,6 +268,7 @@ static void deadline_ts(uint64_t ms, struct timespec *ts)
 
 static void *thread_main(void *arg)
 {
+    thread_name("chain");
     struct chainsvc *s = arg;
     chainsvc_schedule_mining(s);
     pthread_mutex_lock(&s->qlock);

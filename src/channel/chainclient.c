@@ -29,6 +29,7 @@
 #include "storage/trie_db.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/thread_name.h"
 #include "util/wait.h"
 
 #define GWEI 1000000000ull
@@ -356,6 +357,7 @@ static int process(struct ch_chainclient *cc, uint64_t from, uint64_t to, uint64
  * channel at all. A block after a quiet spell is still taken at once. */
 static void *thread_main(void *arg)
 {
+    thread_name("channel-chain");
     struct ch_chainclient *cc = arg;
     unsigned failures = 0;
     for (;;) {

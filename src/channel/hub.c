@@ -30,6 +30,7 @@
 #include "channel/hub_internal.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/thread_name.h"
 
 enum hub_cmd_kind {
     CMD_PEER = 1,
@@ -406,6 +407,7 @@ static int submit(struct ch_hub *h, struct hub_cmd *c)
 
 static void *thread_main(void *arg)
 {
+    thread_name("channel-hub");
     struct ch_hub *h = arg;
     event_base_dispatch(h->base);
     pthread_mutex_lock(&h->mu);

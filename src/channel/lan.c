@@ -28,6 +28,7 @@
 #include "crypto/keccak.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/thread_name.h"
 
 /* ---- the beacon ------------------------------------------------------------------ */
 
@@ -309,6 +310,7 @@ static void read_all(struct ch_lan *l)
 
 static void *lan_main(void *arg)
 {
+    thread_name("channel-lan");
     struct ch_lan *l = arg;
     unsigned interval = l->cfg.interval_ms ? l->cfg.interval_ms : CH_LAN_INTERVAL_MS;
     uint64_t next = mono_ms();

@@ -10,6 +10,7 @@
 
 #include "crypto/hash.h"
 #include "util/err.h"
+#include "util/thread_name.h"
 
 enum job_state { JOB_NONE, JOB_WAITING, JOB_RUNNING, JOB_DONE };
 
@@ -30,6 +31,7 @@ struct vrf_ahead {
 
 static void *prover_main(void *arg)
 {
+    thread_name("vrf-prover");
     struct vrf_ahead *va = arg;
 #ifdef SCHED_IDLE
     /* Lowest priority (vrf_ahead.h, "Priority"); a failure only costs speed. */

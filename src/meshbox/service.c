@@ -14,6 +14,7 @@
 #include "meshbox/report.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/thread_name.h"
 #include "util/wait.h"
 
 struct mb_service {
@@ -239,6 +240,7 @@ int mb_service_step(struct mb_service *s, size_t *txs, size_t *receipts)
  * make one step. */
 static void *thread_main(void *arg)
 {
+    thread_name("meshbox");
     struct mb_service *s = arg;
     for (;;) {
         pthread_mutex_lock(&s->lock);

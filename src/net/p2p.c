@@ -32,6 +32,7 @@
 #include "util/err.h"
 #include "util/hex.h"
 #include "util/log.h"
+#include "util/thread_name.h"
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -475,6 +476,7 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
 
 static void *thread_main(void *arg)
 {
+    thread_name("p2p");
     struct p2p *s = arg;
     event_base_dispatch(s->base);
     return NULL;

@@ -50,6 +50,7 @@
 #include "chainsvc/chainsvc.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/thread_name.h"
 
 /* How often the sync is ticked. */
 #define SYNC_TICK_MS 200
@@ -225,6 +226,7 @@ static void cb_progress(void *ctx, const struct sync_progress *prog)
 
 static void *import_main(void *arg)
 {
+    thread_name("p2p-import");
     struct p2p *s = arg;
     pthread_mutex_lock(&s->imp_mu);
     for (;;) {

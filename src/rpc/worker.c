@@ -30,6 +30,7 @@
 
 #include "evm/evm.h"
 #include "util/err.h"
+#include "util/thread_name.h"
 
 struct task_list {
     struct rpc_task *head, *tail;
@@ -82,6 +83,7 @@ static void wake_loop(struct rpc_pool *p)
 
 static void *thread_main(void *arg)
 {
+    thread_name("rpc-worker");
     struct rpc_pool *p = arg;
     pthread_mutex_lock(&p->mu);
     for (;;) {

@@ -7,4 +7,5 @@ libspectrum_util_a_SOURCES = \
 	src/util/log.c src/util/log.h \
 	src/util/args.c src/util/args.h \
 	src/util/fs.c src/util/fs.h \
-	src/util/wait.c src/util/wait.h
+	src/util/wait.c src/util/wait.h \
+	src/util/thread_name.h

@@ -29,6 +29,7 @@
 #include "util/err.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/thread_name.h"
 #include "wallet/keydir.h"
 
 #include <openssl/crypto.h>
@@ -120,6 +121,7 @@ static int add_entry(struct wallet *w, const struct address *a, char *name)
 
 static void *reaper_main(void *arg)
 {
+    thread_name("wallet-relock");
     struct wallet *w = arg;
     pthread_mutex_lock(&w->mu);
     while (!w->stopping) {

@@ -11,6 +11,7 @@
  * Files: $top_srcdir/share/genesis/genesis-regtest.json.
  */
 #include <check.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -521,6 +522,42 @@ START_TEST(automine_blocks_take_the_provers_vrf)
 }
 END_TEST
 
+/* Whether a thread of this process is named `name` (/proc/self/task/N/comm). */
+static bool thread_named(const char *name)
+{
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return false;
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        char path[64], comm[32] = "";
+        snprintf(path, sizeof path, "/proc/self/task/%.20s/comm", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        if (fgets(comm, sizeof comm, f))
+            comm[strcspn(comm, "\n")] = 0;
+        fclose(f);
+        found = strcmp(comm, name) == 0;
+    }
+    closedir(d);
+    return found;
+}
+
+/* top -H and perf tell the chain thread and the VRF prover by name. */
+START_TEST(service_threads_are_named)
+{
+    struct svc t;
+    svc_open(&t, "chainsvc_names", true);
+    struct hash32 h;
+    ck_assert_int_eq(chainsvc_generate(t.s, 1, &h, NULL), 0);
+    ck_assert_msg(thread_named("chain"), "no thread named \"chain\"");
+    ck_assert_msg(thread_named("vrf-prover"), "no thread named \"vrf-prover\"");
+    svc_close(&t);
+}
+END_TEST
+
 START_TEST(pool_views_without_automine)
 {
     struct svc t;
@@ -1022,6 +1059,7 @@ static Suite *suite(void)
     tcase_add_test(tc, automine_batches_waiting_submits);
     tcase_add_test(tc, async_submits_are_answered_after_their_block);
     tcase_add_test(tc, automine_blocks_take_the_provers_vrf);
+    tcase_add_test(tc, service_threads_are_named);
     tcase_add_test(tc, pool_views_without_automine);
     tcase_add_test(tc, send_tx_takes_the_pool_nonce);
     tcase_add_test(tc, reorg_returns_dropped_txs_to_the_pool);
