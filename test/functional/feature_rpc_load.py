@@ -32,7 +32,9 @@ read before, every second during, and after each round:
   (src/storage/db.h), 16 MiB with the memtable being flushed. A leak of ~150
   bytes per request (100,000+ requests in a minute) exceeds the bound. As
   measured on a 2-core machine: +4.4 MiB after 113,000 requests and 198
-  transactions, +6.7 MiB over the idle node (14 MiB).
+  transactions, +6.7 MiB over the idle node (14 MiB); later (2026-11-22, 32
+  wait-pool threads) +8.1 MiB after 120,000 requests and 199 transactions,
+  +16.1 MiB over the idle node (15.8 MiB); d07335d measured the same.
 - at no time may VmRSS exceed the idle node's by more than PEAK_GROWTH_MAX
   (64 MiB, i.e. 64 KiB per connection).
 
