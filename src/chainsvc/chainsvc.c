@@ -133,9 +133,11 @@ bool chainsvc_is_mining(struct chainsvc *s)
 
 void chainsvc_vrf_counts(struct chainsvc *s, uint64_t *ahead, uint64_t *inline_made)
 {
-    *ahead = *inline_made = 0;
+    uint64_t unstarted = 0, missed = 0;
+    *ahead = 0;
     if (s->vrf_ahead)
-        vrf_ahead_counts(s->vrf_ahead, ahead, inline_made);
+        vrf_ahead_counts(s->vrf_ahead, ahead, &unstarted, &missed);
+    *inline_made = unstarted + missed;
 }
 
 /* ---- events ------------------------------------------------------------------ */

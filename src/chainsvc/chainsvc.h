@@ -209,7 +209,8 @@ bool chainsvc_is_mining(struct chainsvc *s);
 
 /* With -automine (which runs the VRF prover thread): of the VRF proofs our
  * blocks needed, how many the prover had made ahead and how many were made
- * on the chain thread (the first block, or one whose parent was not ours).
+ * on the chain thread (the first block, one whose parent was not ours, or
+ * one whose proof the prover had not begun: vrf_ahead.h, "Priority").
  * Both 0 without automine. Thread: any. */
 void chainsvc_vrf_counts(struct chainsvc *s, uint64_t *ahead, uint64_t *inline_made);
 

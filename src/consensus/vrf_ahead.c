@@ -26,7 +26,7 @@ struct vrf_ahead {
     size_t len;
     uint8_t out[VRF_OUTPUT_LEN];
     int rc;
-    uint64_t taken, missed;     /* vrf_ahead_counts */
+    uint64_t taken, unstarted, missed; /* vrf_ahead_counts */
 };
 
 static void *prover_main(void *arg)
@@ -138,6 +138,17 @@ int vrf_ahead_take(struct vrf_ahead *va, const uint8_t sk[32], const uint8_t *ms
         pthread_mutex_unlock(&va->mu);
         return ERR_NOTFOUND;
     }
+    if (va->state == JOB_WAITING) {
+        /* The prover has not begun: at SCHED_IDLE it gets a CPU only when
+         * nothing else wants one, which on a busy machine may be long after
+         * this caller blocked. Proving here costs no more than the proof. */
+        va->state = JOB_NONE;
+        OPENSSL_cleanse(va->sk, sizeof va->sk);
+        va->unstarted++;
+        pthread_mutex_unlock(&va->mu);
+        int rc = vrf_prove(sk, msg, len, out);
+        return rc ? err_wrap(rc, "vrf_ahead: proving inline") : 0;
+    }
     va->taken++;
     while (va->state != JOB_DONE)
         pthread_cond_wait(&va->cv, &va->mu);
@@ -149,10 +160,12 @@ int vrf_ahead_take(struct vrf_ahead *va, const uint8_t sk[32], const uint8_t *ms
     return rc ? err_set(rc, "vrf_ahead: the prover failed") : 0;
 }
 
-void vrf_ahead_counts(struct vrf_ahead *va, uint64_t *taken, uint64_t *missed)
+void vrf_ahead_counts(struct vrf_ahead *va, uint64_t *taken, uint64_t *unstarted,
+                      uint64_t *missed)
 {
     pthread_mutex_lock(&va->mu);
     *taken = va->taken;
+    *unstarted = va->unstarted;
     *missed = va->missed;
     pthread_mutex_unlock(&va->mu);
 }

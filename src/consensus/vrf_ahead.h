@@ -20,10 +20,13 @@
  * started just as the chain thread answers the current block's callers —
  * the moment the event loop and the client's next request want a CPU. At
  * normal priority the proof took that CPU half the time (2 vCPUs: the chain
- * thread has the other); at SCHED_IDLE it runs in the gaps, and when it is
- * late, the chain thread waiting for it frees a CPU for it.
+ * thread has the other); at SCHED_IDLE it runs in the gaps.
  * eth_sendRawTransaction at one client over HTTP: +23 % (median of five
- * interleaved runs, doc/benchmarks.md).
+ * interleaved runs, doc/benchmarks.md). A job still waiting for its first
+ * gap when it is taken is not waited for: the taker proves it itself. On a
+ * busy machine (another process on every CPU) the thread may find no gap
+ * for a long time, and waiting for it held each block 250–300 µs instead
+ * of the proof's ~120 (doc/benchmarks.md).
  */
 #ifndef SPECTRUM_CONSENSUS_VRF_AHEAD_H
 #define SPECTRUM_CONSENSUS_VRF_AHEAD_H
@@ -46,15 +49,18 @@ void vrf_ahead_free(struct vrf_ahead *va);
  * with sk, replacing a job that was not taken. */
 void vrf_ahead_start(struct vrf_ahead *va, const uint8_t sk[32], const uint8_t *msg, size_t len);
 
-/* The proof of msg with sk, if that is the job started: waits for it if it
- * is still being made, and ends the job. Returns 0 with out set;
- * ERR_NOTFOUND when no job for this key and message exists (prove
- * inline); the prover's error if it failed. */
+/* The proof of msg with sk, if that is the job started, and ends the job:
+ * waits for it while the prover makes it; makes it here when the prover
+ * has not begun (see "Priority"). Returns 0 with out set; ERR_NOTFOUND
+ * when no job for this key and message exists (prove inline); the
+ * prover's error if it failed. */
 int vrf_ahead_take(struct vrf_ahead *va, const uint8_t sk[32], const uint8_t *msg, size_t len,
                    uint8_t out[VRF_OUTPUT_LEN]);
 
-/* How many vrf_ahead_take calls found their proof (made ahead) and how
- * many did not (the caller proves inline). */
-void vrf_ahead_counts(struct vrf_ahead *va, uint64_t *taken, uint64_t *missed);
+/* How many vrf_ahead_take calls got their proof from the prover, how many
+ * made it themselves because the prover had not begun, and how many found
+ * no job (their caller proves inline). */
+void vrf_ahead_counts(struct vrf_ahead *va, uint64_t *taken, uint64_t *unstarted,
+                      uint64_t *missed);
 
 #endif

@@ -6,6 +6,7 @@
 #include <check.h>
 #include <openssl/bn.h>
 #include <secp256k1.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -421,6 +422,33 @@ START_TEST(ahead_gives_the_started_proof_once)
 }
 END_TEST
 
+/* Taken right after it was started, a job is often not begun yet: the taker
+ * then proves it itself. Either way the proof is the job's, and the counts
+ * add up. */
+START_TEST(ahead_take_right_after_start)
+{
+    uint8_t sk[32], pub[64], out[VRF_OUTPUT_LEN];
+    key_of(3, sk, pub);
+    struct vrf_ahead *va;
+    ck_assert_int_eq(vrf_ahead_new(&va), 0);
+    for (int i = 0; i < 50; i++) {
+        uint8_t m[16];
+        snprintf((char *)m, sizeof m, "block %d", i);
+        vrf_ahead_start(va, sk, m, sizeof m);
+        ck_assert_int_eq(vrf_ahead_take(va, sk, m, sizeof m, out), 0);
+        ck_assert_int_eq(vrf_verify_extra(pub, m, sizeof m, out), 0);
+        ck_assert_int_eq(vrf_ahead_take(va, sk, m, sizeof m, out), ERR_NOTFOUND); /* ended */
+    }
+    uint64_t taken, unstarted, missed;
+    vrf_ahead_counts(va, &taken, &unstarted, &missed);
+    ck_assert_msg(taken + unstarted == 50 && missed == 50,
+                  "50 jobs: %llu taken, %llu made by the taker, %llu missed",
+                  (unsigned long long)taken, (unsigned long long)unstarted,
+                  (unsigned long long)missed);
+    vrf_ahead_free(va);
+}
+END_TEST
+
 START_TEST(block_message)
 {
     uint8_t extra[97], out[VRF_BLOCK_MSG_MAX];
@@ -459,6 +487,7 @@ int main(void)
     tcase_add_test(tc, infinity_sums_hash_as_zero_point);
     tcase_add_test(tc, block_message);
     tcase_add_test(tc, ahead_gives_the_started_proof_once);
+    tcase_add_test(tc, ahead_take_right_after_start);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
