@@ -90,6 +90,6 @@ test_unit_test_channel_lan_LDADD = $(UNIT_LIBS)
 
 check_PROGRAMS += test/unit/test_channel_chainclient
 TESTS += test/unit/test_channel_chainclient
-test_unit_test_channel_chainclient_SOURCES = test/unit/test_channel_chainclient.c
+test_unit_test_channel_chainclient_SOURCES = test/unit/test_channel_chainclient.c $(REGTEST_SERVICE)
 test_unit_test_channel_chainclient_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 test_unit_test_channel_chainclient_LDADD = libspectrum_node.a $(UNIT_LIBS)

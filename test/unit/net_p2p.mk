@@ -13,6 +13,7 @@ test_unit_test_net_peer_conn_LDADD = $(UNIT_LIBS)
 # invalid block or wrong bodies are banned while the sync completes from an honest one.
 check_PROGRAMS += test/unit/test_net_p2p_sync
 TESTS += test/unit/test_net_p2p_sync
-test_unit_test_net_p2p_sync_SOURCES = test/unit/test_net_p2p_sync.c $(CHAIN_HARNESS)
+test_unit_test_net_p2p_sync_SOURCES = test/unit/test_net_p2p_sync.c $(CHAIN_HARNESS) \
+	$(REGTEST_SERVICE)
 test_unit_test_net_p2p_sync_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 test_unit_test_net_p2p_sync_LDADD = $(UNIT_LIBS)

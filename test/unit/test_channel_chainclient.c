@@ -19,13 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "chain/genesis.h"
-#include "chain/params.h"
 #include "chain/regtest_genesis.h"
 #include "chainsvc/chainsvc.h"
 #include "channel/chainclient.h"
 #include "channel/hub.h"
-#include "consensus/tribe_chain_engine.h"
+#include "regtest_service.h"
 #include "storage/db.h"
 #include "util/err.h"
 
@@ -68,22 +66,7 @@ static void rig_start(struct rig *r, const char *name)
     snprintf(r->hubdir, sizeof r->hubdir, "%s/hub", r->dir);
     ck_assert_msg(db_open(r->dir, NULL, &r->db) == 0, "%s", err_msg());
 
-    struct genesis g;
-    memset(&g, 0, sizeof g);
-    char path[4096];
-    const char *top = getenv("top_srcdir");
-    snprintf(path, sizeof path, "%s/share/genesis/genesis-regtest.json", top ? top : ".");
-    ck_assert_msg(genesis_load(path, &g) == 0, "%s: %s", path, err_msg());
-    struct chainsvc_config cfg;
-    chainsvc_config_default(&cfg, r->db, chain_params_get(CHAIN_REGTEST));
-    cfg.automine = true;
-    cfg.genesis = &g;
-    tribe_chain_engine_init(&cfg.engine);
-    ck_assert_int_eq(regtest_node_key(cfg.node_key), 0);
-    cfg.on_event = on_event;
-    cfg.event_ctx = r;
-    ck_assert_msg(chainsvc_start(&cfg, &r->s) == 0, "%s", err_msg());
-    genesis_free(&g);
+    r->s = regtest_service_start(r->db, true, on_event, r);
 
     struct ch_hub_config hc;
     memset(&hc, 0, sizeof hc);

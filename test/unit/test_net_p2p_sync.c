@@ -28,17 +28,15 @@
 #include <time.h>
 
 #include "chain/chaindb.h"
-#include "chain/genesis.h"
 #include "chain/params.h"
-#include "chain/regtest_genesis.h"
 #include "chain_harness.h"
 #include "chainsvc/chainsvc.h"
-#include "consensus/tribe_chain_engine.h"
 #include "crypto/ecdsa.h"
 #include "crypto/keccak.h"
 #include "net/eth_serve.h"
 #include "net/p2p.h"
 #include "net/peer.h"
+#include "regtest_service.h"
 #include "storage/db.h"
 #include "util/err.h"
 
@@ -57,20 +55,7 @@ static void svc_open(struct svc *t, const char *name)
     memset(t, 0, sizeof *t);
     ch_tmpdir(t->dir, sizeof t->dir, name);
     ck_assert_msg(db_open(t->dir, NULL, &t->db) == 0, "%s", err_msg());
-    struct genesis g;
-    memset(&g, 0, sizeof g);
-    char path[4096];
-    const char *top = getenv("top_srcdir");
-    snprintf(path, sizeof path, "%s/share/genesis/genesis-regtest.json", top ? top : ".");
-    ck_assert_msg(genesis_load(path, &g) == 0, "%s: %s", path, err_msg());
-    struct chainsvc_config cfg;
-    chainsvc_config_default(&cfg, t->db, chain_params_get(CHAIN_REGTEST));
-    cfg.automine = false;
-    cfg.genesis = &g;
-    tribe_chain_engine_init(&cfg.engine);
-    ck_assert_int_eq(regtest_node_key(cfg.node_key), 0);
-    ck_assert_msg(chainsvc_start(&cfg, &t->s) == 0, "%s", err_msg());
-    genesis_free(&g);
+    t->s = regtest_service_start(t->db, false, NULL, NULL);
 }
 
 /* Stops the service, keeps the database open (for serving). */
