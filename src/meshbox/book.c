@@ -359,3 +359,44 @@ int mb_book_mark(struct mb_book *b, const struct mb_entry *e, size_t n)
     db_batch_free(batch);
     return rc;
 }
+
+int mb_book_prune(struct mb_book *b, const struct address *provider, uint64_t before, size_t max,
+                  size_t *removed)
+{
+    if (removed)
+        *removed = 0;
+    if (before == 0 || max == 0)
+        return 0;
+    uint8_t start[PREFIX_LEN + 8];
+    start[0] = 'r';
+    memcpy(start + 1, provider->b, 20);
+    put_be64(start + PREFIX_LEN, 0);
+    struct db_batch *batch = db_batch_new();
+    struct db_iter *it = batch ? db_iter_new(b->db, NULL) : NULL;
+    if (!it) {
+        db_batch_free(batch);
+        return err_set(ERR_NOMEM, "receipt book prune");
+    }
+    size_t cnt = 0;
+    pthread_mutex_lock(&b->lock);
+    for (db_iter_seek(it, start, sizeof start); db_iter_valid(it) && cnt < max; db_iter_next(it)) {
+        size_t klen = 0;
+        const uint8_t *k = db_iter_key(it, &klen);
+        if (klen != KEY_LEN || memcmp(k, start, PREFIX_LEN) != 0 ||
+            get_be64(k + PREFIX_LEN) >= before)
+            break;
+        db_batch_delete(batch, k, klen);
+        cnt++;
+    }
+    int rc = db_iter_status(it);
+    db_iter_free(it);
+    if (rc == 0 && cnt)
+        rc = db_batch_write(b->db, batch, true);
+    pthread_mutex_unlock(&b->lock);
+    db_batch_free(batch);
+    if (rc)
+        return err_wrap(rc, "receipt book prune");
+    if (removed)
+        *removed = cnt;
+    return 0;
+}

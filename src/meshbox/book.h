@@ -98,6 +98,17 @@ int mb_book_list(struct mb_book *b, const struct address *provider, uint64_t fro
  */
 int mb_book_mark(struct mb_book *b, const struct mb_entry *e, size_t n);
 
+/*
+ * Deletes provider's entries of epochs before `before`, whatever their
+ * status, at most `max` of them (the oldest first), in one synchronous
+ * batch: receipts whose reporting window closed long ago serve no report
+ * and would otherwise stay on disk forever. Returns 0, ERR_IO, ERR_NOMEM.
+ * Out: *removed (may be NULL), how many were deleted (fewer than `max`:
+ * none of those epochs is left).
+ */
+int mb_book_prune(struct mb_book *b, const struct address *provider, uint64_t before, size_t max,
+                  size_t *removed);
+
 /* The stored form of an entry's value (its key holds provider, epoch and
  * client): RLP [version, units, sig, status, reason, accepted, tx,
  * sent_block]. */

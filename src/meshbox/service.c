@@ -31,6 +31,7 @@ struct mb_service {
     pthread_mutex_t step_lock;  /* one step at a time (thread or RPC) */
     struct mb_service_stats stats;
     uint64_t retry_at;          /* after a failed send: no new report before this head */
+    uint64_t keep_epochs;       /* the book keeps this many epochs (0: all) */
 };
 
 uint64_t mb_service_epoch(struct mb_service *s)
@@ -217,6 +218,15 @@ static int step_locked(struct mb_service *s, size_t *ntx, size_t *nrec)
         sent_rec += m;
     }
     free(e);
+    /* (4) epochs the book no longer keeps (-meshboxkeep) */
+    if (rc == 0 && s->keep_epochs && E + 1 > s->keep_epochs) {
+        size_t gone = 0;
+        rc = mb_book_prune(s->book, &s->me, E + 1 - s->keep_epochs, MB_PRUNE_MAX, &gone);
+        if (rc == 0 && gone)
+            log_info("MeshBox: %zu receipt(s) of epochs before %llu removed from the book "
+                     "(-meshboxkeep=%llu)", gone, (unsigned long long)(E + 1 - s->keep_epochs),
+                     (unsigned long long)s->keep_epochs);
+    }
     if (ntx)
         *ntx = sent_tx;
     if (nrec)
@@ -272,7 +282,8 @@ void mb_service_on_head(struct mb_service *s)
     pthread_mutex_unlock(&s->lock);
 }
 
-int mb_service_start(const char *dir, struct chainsvc *chain, struct mb_service **out)
+int mb_service_start(const char *dir, struct chainsvc *chain, uint64_t keep_epochs,
+                     struct mb_service **out)
 {
     *out = NULL;
     const struct chain_params *p = chainsvc_params(chain);
@@ -281,8 +292,11 @@ int mb_service_start(const char *dir, struct chainsvc *chain, struct mb_service 
     struct mb_service *s = calloc(1, sizeof *s);
     if (!s)
         return err_set(ERR_NOMEM, "MeshBox service");
+    if (keep_epochs && keep_epochs < MB_KEEP_EPOCHS_MIN)
+        keep_epochs = MB_KEEP_EPOCHS_MIN;
     s->chain = chain;
     s->p = p;
+    s->keep_epochs = keep_epochs;
     s->chain_id = u256_from_u64(p->chain_id);
     chainsvc_node_address(chain, &s->me);
     int rc = mb_book_open(dir, &s->book);

@@ -15,7 +15,9 @@
  * must report before E+1 ends; a report in flight at a time keeps the
  * node's nonces simple and its gas bounded. A report that cannot be sent
  * (the box has no SMT for gas, the pool refuses it) is tried again
- * MB_RETRY_BLOCKS later.
+ * MB_RETRY_BLOCKS later. (4) The book keeps the receipts of the last
+ * keep_epochs epochs (-meshboxkeep): older ones, long past any report, are
+ * deleted, at most MB_PRUNE_MAX per step.
  *
  * The node key pays the gas: the box's address must hold SMT.
  *
@@ -45,6 +47,13 @@ struct mb_service;
 /* After a report could not be sent (no gas money, a full pool), the next
  * try waits this many blocks. */
 #define MB_RETRY_BLOCKS 10u
+/* Epochs the receipt book keeps by default (-meshboxkeep): 1,000 epochs of
+ * the registry's 100 blocks are about two weeks of a 14 s chain. At least
+ * MB_KEEP_EPOCHS_MIN: the epochs a step still lists (E−2 … E). */
+#define MB_KEEP_EPOCHS_DEFAULT 1000u
+#define MB_KEEP_EPOCHS_MIN 3u
+/* Most receipts one step deletes (the rest go in the next steps). */
+#define MB_PRUNE_MAX 1000u
 
 struct mb_service_stats {
     uint64_t reports_sent;          /* report transactions since start */
@@ -56,9 +65,11 @@ struct mb_service_stats {
 
 /* Starts the service with its book in directory dir, when the chain has
  * MeshBox weighting (meshbox_epoch and the registry set); otherwise does
- * nothing and leaves *out NULL. Returns 0, mb_book_open's errors, ERR_NOMEM,
- * ERR_BADSTATE (no thread). */
-int mb_service_start(const char *dir, struct chainsvc *chain, struct mb_service **out);
+ * nothing and leaves *out NULL. keep_epochs: how many epochs of receipts
+ * the book keeps (0: all; below MB_KEEP_EPOCHS_MIN counts as that).
+ * Returns 0, mb_book_open's errors, ERR_NOMEM, ERR_BADSTATE (no thread). */
+int mb_service_start(const char *dir, struct chainsvc *chain, uint64_t keep_epochs,
+                     struct mb_service **out);
 
 /* Stops the thread (after the step under way) and closes the book. NULL is
  * ignored. */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "meshbox/service.h"
 #include "util/args.h"
 #include "util/err.h"
 #include "util/fs.h"
@@ -40,6 +41,11 @@ static const struct arg_def chain_args[] = {
              "(<netdir>/meshbox/), take clients' service receipts (meshbox_submitReceipt) and "
              "report them to the registry from the node key, which pays the gas "
              "(doc/meshbox.md). -meshbox=0: no book, no reports."},
+    {.name = "meshboxkeep", .type = ARG_INT, .category = ARGCAT_MINING, .value_name = "<n>",
+     .def = "1000", .min = 0, .max = 1000000000,
+     .help = "With -meshbox: the receipt book keeps the receipts of the last <n> MeshBox "
+             "epochs and deletes older ones, whose reporting window closed long ago (0: keep "
+             "them all; else at least 3, the epochs still reported)."},
     {.name = "nodekey", .type = ARG_STRING, .category = ARGCAT_MINING, .value_name = "<file>",
      .def = "nodekey",
      .help = "The node key (64 hex digits): it signs the blocks this node produces and names it "
@@ -73,6 +79,11 @@ int node_mining_options(const struct args *a, enum chain_network net, struct nod
     out->blocktime = (uint64_t)bt;
     out->mine = args_get_bool(a, "mine", true);
     out->meshbox = args_get_bool(a, "meshbox", true);
+    long long keep = args_get_int(a, "meshboxkeep", MB_KEEP_EPOCHS_DEFAULT);
+    if (keep > 0 && keep < MB_KEEP_EPOCHS_MIN)
+        return err_set(ERR_INVAL, "-meshboxkeep=%lld: 0 (keep every epoch) or at least %u (the "
+                                  "epochs still reported)", keep, MB_KEEP_EPOCHS_MIN);
+    out->meshbox_keep = (uint64_t)keep;
     return 0;
 }
 

@@ -39,6 +39,7 @@ struct node_mining {
     uint64_t blocktime;     /* regtest, seconds (0: off) */
     bool mine;              /* other networks */
     bool meshbox;           /* the MeshBox receipt book and reporter (-meshbox) */
+    uint64_t meshbox_keep;  /* epochs of receipts the book keeps (-meshboxkeep; 0: all) */
 };
 
 /* Reads and checks the production options for network `net`: -blocktime

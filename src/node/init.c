@@ -253,7 +253,7 @@ int node_start(struct node *n, const struct args *a)
         char mbdir[FS_PATH_MAX];
         rc = fs_join(mbdir, sizeof mbdir, n->paths.netdir, "meshbox");
         if (rc == 0)
-            rc = mb_service_start(mbdir, n->chain, &n->meshbox);
+            rc = mb_service_start(mbdir, n->chain, mining.meshbox_keep, &n->meshbox);
         if (rc)
             return err_wrap(rc, "the MeshBox receipt book");
         if (n->meshbox)

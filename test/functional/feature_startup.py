@@ -138,6 +138,9 @@ class StartupTest(SpectrumTestFramework):
                                 "Specified data directory \"%s\" does not exist." % missing,
                                 base=False)
         node.assert_start_fails(["-conf=missing.conf"], "missing.conf not found")
+        node.assert_start_fails(["-meshboxkeep=2"],
+                                "-meshboxkeep=2: 0 (keep every epoch) or at least 3")
+        node.assert_start_fails(["-meshboxkeep=-1"], "-meshboxkeep")
 
         self.log("a database that cannot be opened: exit 1, error on stderr and in debug.log")
         d = self.scratch_dir("baddb")

@@ -14,3 +14,10 @@ TESTS += test/unit/test_meshbox_node
 test_unit_test_meshbox_node_SOURCES = test/unit/test_meshbox_node.c
 test_unit_test_meshbox_node_CFLAGS = $(UNIT_CFLAGS)
 test_unit_test_meshbox_node_LDADD = $(UNIT_LIBS)
+# The MeshBox reporter on a regtest chain service: the book keeps the last
+# -meshboxkeep epochs.
+check_PROGRAMS += test/unit/test_meshbox_service
+TESTS += test/unit/test_meshbox_service
+test_unit_test_meshbox_service_SOURCES = test/unit/test_meshbox_service.c $(REGTEST_SERVICE)
+test_unit_test_meshbox_service_CFLAGS = $(UNIT_CFLAGS)
+test_unit_test_meshbox_service_LDADD = $(UNIT_LIBS)

@@ -190,6 +190,59 @@ START_TEST(book_cumulative_and_durable)
 }
 END_TEST
 
+/* Pruning deletes one provider's epochs before the bound, oldest first, at
+ * most `max` at a time, and nothing else. */
+START_TEST(book_prune_old_epochs)
+{
+    char dir[256];
+    tmpdir(dir, sizeof dir);
+    struct mb_book *b = NULL;
+    ck_assert_int_eq(mb_book_open(dir, &b), 0);
+    struct mb_receipt r;
+    for (uint64_t ep = 1; ep <= 5; ep++) {
+        make_receipt(&r, "client", ep, 10 * ep);
+        ck_assert_int_eq(mb_book_put(b, &r, NULL), 0);
+    }
+    make_receipt(&r, "client2", 2, 7);
+    ck_assert_int_eq(mb_book_put(b, &r, NULL), 0);
+    /* another provider's epoch 1 */
+    struct mb_receipt o = r;
+    uint8_t psk[32], osk[32];
+    key_of(psk, &o.provider, "provider2");
+    o.epoch = 1;
+    key_of(osk, &o.client, "client");
+    ck_assert_int_eq(mb_receipt_sign(&o, &CHAIN, osk), 0);
+    ck_assert_int_eq(mb_book_put(b, &o, NULL), 0);
+
+    size_t gone = 99;
+    ck_assert_int_eq(mb_book_prune(b, &r.provider, 3, 1, &gone), 0);
+    ck_assert_uint_eq(gone, 1); /* epoch 1 first */
+    struct mb_entry e;
+    ck_assert_int_eq(mb_book_get(b, &r.provider, &r.client, 1, &e), ERR_NOTFOUND);
+    ck_assert_int_eq(mb_book_get(b, &r.provider, &r.client, 2, &e), 0);
+    ck_assert_int_eq(mb_book_prune(b, &r.provider, 3, 100, &gone), 0);
+    ck_assert_uint_eq(gone, 2); /* both clients of epoch 2 */
+    ck_assert_int_eq(mb_book_prune(b, &r.provider, 3, 100, &gone), 0);
+    ck_assert_uint_eq(gone, 0);
+    ck_assert_int_eq(mb_book_prune(b, &r.provider, 0, 100, &gone), 0);
+    ck_assert_uint_eq(gone, 0);
+    mb_book_close(b);
+
+    /* durable; epochs 3-5 and the other provider's epoch 1 stay */
+    ck_assert_int_eq(mb_book_open(dir, &b), 0);
+    struct mb_entry *list = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(mb_book_list(b, &r.provider, 0, 10, 100, &list, &n), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(list[0].r.epoch, 3);
+    ck_assert_uint_eq(list[2].r.epoch, 5);
+    free(list);
+    ck_assert_int_eq(mb_book_get(b, &o.provider, &o.client, 1, &e), 0);
+    mb_book_close(b);
+    rmdir_all(dir);
+}
+END_TEST
+
 START_TEST(book_damaged_record)
 {
     char dir[256];
@@ -351,6 +404,7 @@ static Suite *suite(void)
     tcase_add_test(tc, receipt_message_layout);
     tcase_add_test(tc, receipt_check);
     tcase_add_test(tc, book_cumulative_and_durable);
+    tcase_add_test(tc, book_prune_old_epochs);
     tcase_add_test(tc, book_damaged_record);
     tcase_add_test(tc, entry_value_round_trip);
     tcase_add_test(tc, report_calldata_layout);
