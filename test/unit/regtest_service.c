@@ -2,6 +2,7 @@
 #include "regtest_service.h"
 
 #include <check.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,23 @@
 #include "chain/regtest_genesis.h"
 #include "consensus/tribe_chain_engine.h"
 #include "util/err.h"
+
+void regtest_tmpdir(char *dir, size_t size, const char *name)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, size, "%s/%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+void regtest_rmdir(const char *dir)
+{
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 struct chainsvc *regtest_service_start(struct db *db, bool automine, chainsvc_event_fn on_event,
                                        void *event_ctx)

@@ -10,14 +10,12 @@
  * client's next batch, as kill -9 would.
  */
 #include <check.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "chain/regtest_genesis.h"
 #include "chainsvc/chainsvc.h"
@@ -52,17 +50,10 @@ static bool crash_hook(void *ctx, int point)
     return point == CH_HUB_BEFORE_COMMIT && atomic_load(&r->crash) != 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    return remove(path);
-}
-
 static void rig_start(struct rig *r, const char *name)
 {
     memset(r, 0, sizeof *r);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(r->dir, sizeof r->dir, "%s/%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
-    ck_assert_ptr_nonnull(mkdtemp(r->dir));
+    regtest_tmpdir(r->dir, sizeof r->dir, name);
     snprintf(r->hubdir, sizeof r->hubdir, "%s/hub", r->dir);
     ck_assert_msg(db_open(r->dir, NULL, &r->db) == 0, "%s", err_msg());
 
@@ -98,7 +89,7 @@ static void rig_stop(struct rig *r)
     ch_hub_stop(r->hub);
     chainsvc_stop(r->s);
     db_close(r->db);
-    nftw(r->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    regtest_rmdir(r->dir);
 }
 
 static double mono_s(void)

@@ -6,7 +6,6 @@
  * next block.
  */
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,17 +27,10 @@ struct rig {
     struct mb_service *mb;
 };
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    return remove(path);
-}
-
 static void rig_start(struct rig *r, const char *name, uint64_t keep)
 {
     memset(r, 0, sizeof *r);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(r->dir, sizeof r->dir, "%s/%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
-    ck_assert_ptr_nonnull(mkdtemp(r->dir));
+    regtest_tmpdir(r->dir, sizeof r->dir, name);
     snprintf(r->bookdir, sizeof r->bookdir, "%s/meshbox", r->dir);
     ck_assert_msg(db_open(r->dir, NULL, &r->db) == 0, "%s", err_msg());
     r->chain = regtest_service_start(r->db, false, NULL, NULL);
@@ -52,7 +44,7 @@ static void rig_stop(struct rig *r)
     mb_service_stop(r->mb);
     chainsvc_stop(r->chain);
     db_close(r->db);
-    nftw(r->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    regtest_rmdir(r->dir);
 }
 
 /* Blocks up to head `n` (generate takes at most CHAINSVC_GENERATE_MAX). */
