@@ -483,7 +483,7 @@ int tribe_prepare(const struct chain_params *p, const struct header *parent,
         /* Block n+1's message is (n, this proof's index): start its proof. */
         if (ahead && tribe_requires_vrf(p, n + 1) &&
             vrf_block_message(n, extra, vanity + TRIBE_SEAL_LEN, msg, &len) == 0)
-            vrf_ahead_start(ahead, node_key, msg, len);
+            vrf_ahead_start(ahead, node_key, n + 1, msg, len);
     }
     header_free(h);
     memset(h, 0, sizeof *h);

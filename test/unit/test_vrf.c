@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "consensus/vrf.h"
 #include "consensus/vrf_ahead.h"
@@ -403,20 +404,20 @@ START_TEST(ahead_gives_the_started_proof_once)
     struct vrf_ahead *va;
     ck_assert_int_eq(vrf_ahead_new(&va), 0);
     ck_assert_int_eq(vrf_ahead_take(va, sk, m1, sizeof m1, out), ERR_NOTFOUND);
-    vrf_ahead_start(va, sk, m1, sizeof m1);
+    vrf_ahead_start(va, sk, 1, m1, sizeof m1);
     ck_assert_int_eq(vrf_ahead_take(va, sk, m2, sizeof m2, out), ERR_NOTFOUND);  /* message */
     ck_assert_int_eq(vrf_ahead_take(va, sk2, m1, sizeof m1, out), ERR_NOTFOUND); /* key */
     ck_assert_int_eq(vrf_ahead_take(va, sk, m1, sizeof m1, out), 0);
     ck_assert_int_eq(vrf_verify_extra(pub, m1, sizeof m1, out), 0);
     ck_assert_int_eq(vrf_ahead_take(va, sk, m1, sizeof m1, out), ERR_NOTFOUND);  /* taken */
     /* Replaced before it was taken: only the newer job is there. */
-    vrf_ahead_start(va, sk, m1, sizeof m1);
-    vrf_ahead_start(va, sk2, m2, sizeof m2);
+    vrf_ahead_start(va, sk, 1, m1, sizeof m1);
+    vrf_ahead_start(va, sk2, 2, m2, sizeof m2);
     ck_assert_int_eq(vrf_ahead_take(va, sk, m1, sizeof m1, out), ERR_NOTFOUND);
     ck_assert_int_eq(vrf_ahead_take(va, sk2, m2, sizeof m2, out), 0);
     ck_assert_int_eq(vrf_verify_extra(pub2, m2, sizeof m2, out), 0);
     /* A job nobody takes is dropped at free. */
-    vrf_ahead_start(va, sk, m2, sizeof m2);
+    vrf_ahead_start(va, sk, 2, m2, sizeof m2);
     vrf_ahead_free(va);
     ck_assert_int_eq(vrf_ahead_take(NULL, sk, m2, sizeof m2, out), ERR_NOTFOUND);
 }
@@ -434,7 +435,7 @@ START_TEST(ahead_take_right_after_start)
     for (int i = 0; i < 50; i++) {
         uint8_t m[16];
         snprintf((char *)m, sizeof m, "block %d", i);
-        vrf_ahead_start(va, sk, m, sizeof m);
+        vrf_ahead_start(va, sk, (uint64_t)i, m, sizeof m);
         ck_assert_int_eq(vrf_ahead_take(va, sk, m, sizeof m, out), 0);
         ck_assert_int_eq(vrf_verify_extra(pub, m, sizeof m, out), 0);
         ck_assert_int_eq(vrf_ahead_take(va, sk, m, sizeof m, out), ERR_NOTFOUND); /* ended */
@@ -445,6 +446,55 @@ START_TEST(ahead_take_right_after_start)
                   "50 jobs: %llu taken, %llu made by the taker, %llu missed",
                   (unsigned long long)taken, (unsigned long long)unstarted,
                   (unsigned long long)missed);
+    vrf_ahead_free(va);
+}
+END_TEST
+
+/* Waits up to 10 s for the prover (idle priority) to have n proofs ready. */
+static void wait_ready(struct vrf_ahead *va, size_t n)
+{
+    for (int i = 0; i < 1000 && vrf_ahead_ready(va) < n; i++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    ck_assert_uint_eq(vrf_ahead_ready(va), n);
+}
+
+/* The VRF message of block n+1 follows from block n's proof, so the prover
+ * goes on down the chain, VRF_AHEAD_DEPTH proofs at most, and a start for a
+ * block it already made only hands the key back. */
+START_TEST(ahead_follows_the_chain)
+{
+    uint8_t sk[32], pub[64], out[VRF_OUTPUT_LEN], msg[VRF_BLOCK_MSG_MAX], parent[32];
+    key_of(6, sk, pub);
+    memset(parent, 0x5c, sizeof parent);
+    size_t len;
+    ck_assert_int_eq(vrf_block_message(99, parent, sizeof parent, msg, &len), 0);
+    struct vrf_ahead *va;
+    ck_assert_int_eq(vrf_ahead_new(&va), 0);
+    vrf_ahead_start(va, sk, 100, msg, len);
+    wait_ready(va, VRF_AHEAD_DEPTH);
+    for (uint64_t n = 100; n < 100 + VRF_AHEAD_DEPTH; n++) {
+        ck_assert_msg(vrf_ahead_take(va, sk, msg, len, out) == 0, "block %llu: %s",
+                      (unsigned long long)n, err_msg());
+        ck_assert_int_eq(vrf_verify_extra(pub, msg, len, out), 0);
+        ck_assert_int_eq(vrf_block_message(n, out, sizeof out, msg, &len), 0);
+        vrf_ahead_start(va, sk, n + 1, msg, len); /* as tribe_prepare: the key back */
+    }
+    /* Every proof was the prover's; it went on with the key given back. */
+    uint64_t taken, unstarted, missed;
+    vrf_ahead_counts(va, &taken, &unstarted, &missed);
+    ck_assert_uint_eq(taken, VRF_AHEAD_DEPTH);
+    ck_assert_uint_eq(unstarted + missed, 0);
+    wait_ready(va, VRF_AHEAD_DEPTH);
+
+    /* Another chain (a peer's block won): what was made is dropped. */
+    uint8_t other[VRF_BLOCK_MSG_MAX];
+    size_t olen;
+    memset(parent, 0x6d, sizeof parent);
+    ck_assert_int_eq(vrf_block_message(102, parent, sizeof parent, other, &olen), 0);
+    vrf_ahead_start(va, sk, 103, other, olen);
+    ck_assert_int_eq(vrf_ahead_take(va, sk, msg, len, out), ERR_NOTFOUND);
+    ck_assert_int_eq(vrf_ahead_take(va, sk, other, olen, out), 0);
+    ck_assert_int_eq(vrf_verify_extra(pub, other, olen, out), 0);
     vrf_ahead_free(va);
 }
 END_TEST
@@ -488,6 +538,7 @@ int main(void)
     tcase_add_test(tc, block_message);
     tcase_add_test(tc, ahead_gives_the_started_proof_once);
     tcase_add_test(tc, ahead_take_right_after_start);
+    tcase_add_test(tc, ahead_follows_the_chain);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
