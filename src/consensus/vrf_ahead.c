@@ -250,6 +250,8 @@ int vrf_ahead_take(struct vrf_ahead *va, const uint8_t sk[32], const uint8_t *ms
          * proof; the caller's next start hands the chain back. */
         va->has_next = false;
         va->unstarted++;
+        if (!va->running)
+            wipe_key(va); /* nothing left to make: the next start gives it back */
         pthread_mutex_unlock(&va->mu);
         int rc = vrf_prove(sk, msg, len, out);
         return rc ? err_wrap(rc, "vrf_ahead: proving inline") : 0;

@@ -528,7 +528,7 @@ START_TEST(automine_blocks_take_the_provers_vrf)
 END_TEST
 
 /* Whether a thread of this process is named `name` (/proc/self/task/N/comm). */
-static bool thread_named(const char *name)
+static bool thread_named_now(const char *name)
 {
     DIR *d = opendir("/proc/self/task");
     if (!d)
@@ -548,6 +548,19 @@ static bool thread_named(const char *name)
     }
     closedir(d);
     return found;
+}
+
+/* As thread_named_now, waiting up to 5 s: a thread names itself when it
+ * first runs, and on a loaded machine a new idle-priority thread (the VRF
+ * prover) may not have run yet when the test looks. */
+static bool thread_named(const char *name)
+{
+    for (int i = 0; i < 500; i++) {
+        if (thread_named_now(name))
+            return true;
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    return false;
 }
 
 /* top -H and perf tell the chain thread and the VRF prover by name. */
