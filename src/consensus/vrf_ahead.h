@@ -64,10 +64,10 @@ void vrf_ahead_free(struct vrf_ahead *va);
 void vrf_ahead_start(struct vrf_ahead *va, const uint8_t sk[32], uint64_t number,
                      const uint8_t *msg, size_t len);
 
-/* The proof of msg with sk, if that is the job started, and ends the job:
- * waits for it while the prover makes it; makes it here when the prover
- * has not begun (see "Priority"). Returns 0 with out set; ERR_NOTFOUND
- * when no job for this key and message exists (prove inline); the
+/* The proof of msg with sk, if the prover has made it (it is then taken,
+ * with any older one), is making it (waits), or has it next but not begun
+ * (makes it here: see "Priority"). Returns 0 with out set; ERR_NOTFOUND
+ * when the prover follows another key or chain (prove inline); the
  * prover's error if it failed. */
 int vrf_ahead_take(struct vrf_ahead *va, const uint8_t sk[32], const uint8_t *msg, size_t len,
                    uint8_t out[VRF_OUTPUT_LEN]);

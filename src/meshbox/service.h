@@ -7,13 +7,14 @@
  * When it reports. On every new head (and every MB_SERVICE_TICK_MS), one
  * step, at most one per MB_SERVICE_REST_MS: (1) the verdicts of report
  * transactions that were mined are read from their logs; a report not
- * mined MB_RESEND_BLOCKS after it was sent is sent again; (2) receipts whose window closed unreported become
- * EXPIRED; (3) if no report is waiting to be mined, every receipt STORED
- * for the epoch E of the next block or for E−1 goes out, one transaction
- * per epoch and at most MB_REPORT_BATCH_MAX receipts each, the older epoch
- * first. Reporting early is harmless (receipts are cumulative), and a box
- * must report before E+1 ends; a report in flight at a time keeps the
- * node's nonces simple and its gas bounded. A report that cannot be sent
+ * mined MB_RESEND_BLOCKS after it was sent is sent again; (2) receipts
+ * whose window closed unreported become EXPIRED; (3) if no report is
+ * waiting to be mined, every receipt STORED for the epoch E of the next
+ * block or for E−1 goes out, one transaction per epoch and at most
+ * MB_REPORT_BATCH_MAX receipts each, the older epoch first. Reporting
+ * early is harmless (receipts are cumulative), and a box must report
+ * before E+1 ends; a report in flight at a time keeps the node's nonces
+ * simple and its gas bounded. A report that cannot be sent
  * (the box has no SMT for gas, the pool refuses it) is tried again
  * MB_RETRY_BLOCKS later. (4) The book keeps the receipts of the last
  * keep_epochs epochs (-meshboxkeep): older ones, long past any report, are
