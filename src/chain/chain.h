@@ -186,7 +186,9 @@ int chain_import_block(struct chain *c, const struct chain_engine *eng, const st
  * The head's state as the miner's workspace: reads come from the database,
  * and everything state_commit writes goes to `batch`, which
  * chain_commit_own_block writes together with the block. Owned by the
- * caller; release with chain_work_release. Thread: the chain thread.
+ * caller; release with chain_work_release. It must not be moved or copied
+ * once open: the state reads and writes through w->tdb's address.
+ * Thread: the chain thread.
  */
 struct chain_work {
     struct trie_db tdb;

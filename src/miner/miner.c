@@ -8,8 +8,9 @@
  * header (tribe_prepare) and set its gas limit (CalcGasLimit below), build
  * the chief update tx, run it and then the pool's transactions through the
  * processor's incremental API, finish (Finalize, roots), check the result
- * as an importer would (chain_exec_check) and seal. The state is thrown
- * away at the end: the import recomputes and stores it.
+ * as an importer would (chain_exec_check) and seal. miner_prepare does
+ * everything up to the chief tx ahead, while the last block's submitters
+ * are answered (struct miner_begun); a build then only runs the pool.
  *
  * Every system read happens before execution starts, on the untouched head
  * state (each read reverts its own changes anyway).
@@ -25,6 +26,7 @@
 #include "state/state.h"
 #include "storage/trie_db.h"
 #include "util/err.h"
+#include "util/log.h"
 
 /* Anmap bindInfo(address) → (address from, address[] nids) (spec §9). */
 static const uint8_t ANMAP_SEL_BIND_INFO[4] = {0x8d, 0x04, 0xcd, 0x30};
@@ -315,9 +317,31 @@ static int apply_pool(const struct chain_params *p, struct chain_exec *x, struct
 
 /* ---- the block ----------------------------------------------------------------- */
 
+/* Block head+1 begun in the preparation: a workspace on the head's state
+ * with the chief tx already run in it, under the prepared header (its time
+ * included: a build at another time begins again). */
+struct miner_begun {
+    struct chain_work work;
+    struct chain_hash_ctx hctx;
+    struct chain_exec_env env;
+    struct chain_exec *x;
+    struct tx_list txs;
+};
+
+static void begun_free(struct miner_begun *b)
+{
+    if (!b)
+        return;
+    chain_exec_abort(b->x);
+    tx_list_free(&b->txs);
+    chain_work_release(&b->work);
+    free(b);
+}
+
 /* What block head+1 needs that depends only on the head (prep ahead). */
 static void prep_clear(struct miner_prep *pp)
 {
+    begun_free(pp->begun);
     header_free(&pp->header);
     if (pp->has_chief)
         tx_free(&pp->chief);
@@ -379,48 +403,90 @@ static int prepare(struct chain *c, struct head_view *v, const uint8_t node_key[
     return 0;
 }
 
-/* Runs pp's chief tx and the pool's transactions on st under pp's header
- * (moved into *out with the txs; pp is spent). */
-static int execute(struct chain *c, struct state *st, struct txpool *pool, struct miner_prep *pp,
-                   struct block *out, struct chain_exec_result *res_out,
-                   struct miner_stats *stats)
+/* Begins block head+1 on st under pp's header: the execution (*xp) with
+ * pp's chief tx applied and listed in *txs. env and hctx are filled here and
+ * must outlive *xp, as pp's header must. */
+static int begin_block(struct chain *c, struct state *st, struct miner_prep *pp,
+                       struct chain_exec_env *env, struct chain_hash_ctx *hctx,
+                       struct chain_exec **xp, struct tx_list *txs)
 {
-    const struct chain_params *p = c->params;
     const struct header *parent = &c->head;
-    uint64_t n = parent->number + 1;
-    out->header = pp->header;
-    memset(&pp->header, 0, sizeof pp->header);
-    struct header *h = &out->header;
-
-    struct chain_hash_ctx hctx;
-    chain_hash_ctx_init(&hctx, c->db, &c->head_hash, parent->number);
-    struct chain_exec_env env = {
-        .params = p,
+    chain_hash_ctx_init(hctx, c->db, &c->head_hash, parent->number);
+    *env = (struct chain_exec_env){
+        .params = c->params,
         .evm = c->evm,
         .signer = &pp->me,
         .block_hash = chain_block_hash,
-        .block_hash_ctx = &hctx,
+        .block_hash_ctx = hctx,
     };
-    struct tx_list txs;
-    memset(&txs, 0, sizeof txs);
+    memset(txs, 0, sizeof *txs);
     struct chain_exec *x = NULL;
-    int rc = chain_exec_begin(&env, st, h, &x);
+    int rc = chain_exec_begin(env, st, &pp->header, &x);
     if (rc == 0 && pp->has_chief) {
         rc = chain_exec_tx(x, &pp->chief, &pp->me);
         if (rc)
-            rc = err_wrap(rc, "block %llu: the chief update tx", (unsigned long long)n);
+            rc = err_wrap(rc, "block %llu: the chief update tx",
+                          (unsigned long long)parent->number + 1);
         else
-            rc = tx_list_push(&txs, &pp->chief);
+            rc = tx_list_push(txs, &pp->chief);
     }
-    if (rc == 0 && pool)
-        rc = apply_pool(p, x, st, h, pool, &txs, stats);
+    if (rc) {
+        chain_exec_abort(x);
+        tx_list_free(txs);
+        return rc;
+    }
+    *xp = x;
+    return 0;
+}
+
+/*
+ * The chief tx run in the preparation, on a workspace of its own (pp->begun),
+ * so that a build only runs the pool's transactions: it is the part of the
+ * block that depends on nothing but the head, and the chain thread prepares
+ * while the block's submitters are answered. Its storage is hashed here too
+ * (an intermediate root), leaving the build only the accounts its
+ * transactions touch. A failure leaves pp without it: the build runs the
+ * chief tx itself and reports the error then.
+ */
+static void begin_ahead(struct chain *c, struct miner_prep *pp)
+{
+    struct miner_begun *b = calloc(1, sizeof *b);
+    int rc = b ? chain_work_open(c, &b->work) : err_set(ERR_NOMEM, "miner: begun block");
+    if (rc == 0)
+        rc = begin_block(c, b->work.st, pp, &b->env, &b->hctx, &b->x, &b->txs);
+    uint8_t root[32];
+    if (rc == 0)
+        rc = state_root(b->work.st, root);
+    if (rc) {
+        log_debug(LOG_MINER, "block %llu not begun ahead: %s",
+                  (unsigned long long)c->head.number + 1, err_msg());
+        err_clear();
+        begun_free(b);
+        return;
+    }
+    pp->begun = b;
+}
+
+/* Runs the pool's transactions in b after its chief tx (begun on pp's
+ * header), finishes the block and moves it into *out with b's txs (pp's
+ * header is spent; b keeps only its workspace). */
+static int execute(struct chain *c, struct txpool *pool, struct miner_prep *pp,
+                   struct miner_begun *b, struct block *out,
+                   struct chain_exec_result *res_out, struct miner_stats *stats)
+{
+    const struct chain_params *p = c->params;
+    struct header *h = &pp->header;
+    struct tx_list *txs = &b->txs;
+    int rc = 0;
+    if (pool)
+        rc = apply_pool(p, b->x, b->work.st, h, pool, txs, stats);
     struct chain_exec_result res;
     memset(&res, 0, sizeof res);
-    if (rc == 0) {
-        rc = chain_exec_finish(x, txs.txs, txs.count, &res);
-        x = NULL; /* freed by finish in every case */
-    }
-    chain_exec_abort(x);
+    if (rc == 0)
+        rc = chain_exec_finish(b->x, txs->txs, txs->count, &res);
+    else
+        chain_exec_abort(b->x);
+    b->x = NULL; /* freed by finish in every case */
     if (rc == 0) {
         h->state_root = res.state_root;
         h->tx_root = res.tx_root;
@@ -434,14 +500,17 @@ static int execute(struct chain *c, struct state *st, struct txpool *pool, struc
     if (rc || !res_out)
         chain_exec_result_free(&res);
     if (rc) {
-        tx_list_free(&txs);
+        tx_list_free(txs);
         return rc;
     }
     if (res_out)
         *res_out = res;
-    out->body.txs = txs.txs;
-    out->body.tx_count = txs.count;
-    stats->gas_used = h->gas_used;
+    out->header = *h;
+    memset(h, 0, sizeof *h);
+    out->body.txs = txs->txs;
+    out->body.tx_count = txs->count;
+    memset(txs, 0, sizeof *txs);
+    stats->gas_used = out->header.gas_used;
     return 0;
 }
 
@@ -476,28 +545,43 @@ static int build_sealed(struct chain *c, struct txpool *pool, const uint8_t node
     }
     struct head_view v;
     memset(&v, 0, sizeof v);
+    struct miner_begun *b = NULL;
     if (use_pp) {
-        /* Only the time is set again: the head and the key are the same. */
+        /* Only the time is set again: the head and the key are the same. A
+         * block begun under another time begins again (the chief tx may
+         * read it). */
         struct tribe_lists ls = tribe_status_lists(&pp->status);
-        pp->header.time = tribe_producer_time(c->params, n, &ls, &me, c->head.time, now);
-        if (keep) {
-            rc = chain_work_open(c, &keep->work);
-            v.st = keep->work.st;
-            v.borrowed = true;
-        } else {
-            rc = open_head(c, &v, NULL, false);
+        uint64_t t = tribe_producer_time(c->params, n, &ls, &me, c->head.time, now);
+        b = pp->begun;
+        pp->begun = NULL;
+        if (b && t != pp->header.time) {
+            begun_free(b);
+            b = NULL;
         }
-    } else {
-        rc = open_head(c, &v, keep ? &keep->work : NULL, true);
-        if (rc == 0)
+        pp->header.time = t;
+        stats->chief_ahead = b != NULL;
+    }
+    if (!b) {
+        b = calloc(1, sizeof *b);
+        if (!b)
+            rc = err_set(ERR_NOMEM, "miner: workspace");
+        else if (use_pp)
+            rc = chain_work_open(c, &b->work);
+        else if ((rc = open_head(c, &v, &b->work, true)) == 0)
             rc = prepare(c, &v, node_key, &me, now, NULL, pp);
+        if (rc == 0)
+            rc = begin_block(c, b->work.st, pp, &b->env, &b->hctx, &b->x, &b->txs);
     }
     if (rc == 0)
-        rc = execute(c, v.st, pool, pp, out, keep ? &keep->res : NULL, stats);
+        rc = execute(c, pool, pp, b, out, keep ? &keep->res : NULL, stats);
     if (rc == 0)
         rc = tribe_seal(&out->header, node_key);
     close_head(&v);
     miner_prep_free(pp);
+    if (rc == 0 && keep)
+        keep->begun = b;
+    else
+        begun_free(b);
     evm_trim(c->evm, (size_t)16 << 20);
     if (rc) {
         block_free(out);
@@ -527,6 +611,8 @@ int miner_prepare(struct chain *c, const uint8_t node_key[32], uint64_t now,
         memset(&v.status, 0, sizeof v.status);
     }
     close_head(&v);
+    if (rc == 0)
+        begin_ahead(c, pp);
     evm_trim(c->evm, (size_t)16 << 20);
     return rc ? err_wrap(rc, "miner: preparing block %llu",
                          (unsigned long long)c->head.number + 1) : 0;
@@ -548,7 +634,10 @@ int miner_build_work(struct chain *c, struct txpool *pool, const uint8_t node_ke
 
 int miner_commit(struct chain *c, struct miner_work *w, struct chain_import_result *out)
 {
-    int rc = chain_commit_own_block(c, &w->work, &w->block, &w->res, out);
+    int rc = w->begun ? chain_commit_own_block(c, &w->begun->work, &w->block, &w->res, out)
+                      : err_set(ERR_BADSTATE, "miner: no built block to store");
+    begun_free(w->begun);
+    w->begun = NULL;
     chain_exec_result_free(&w->res);
     return rc;
 }
@@ -558,7 +647,7 @@ void miner_work_free(struct miner_work *w)
     if (!w)
         return;
     block_free(&w->block);
-    chain_work_release(&w->work);
+    begun_free(w->begun);
     chain_exec_result_free(&w->res);
     memset(w, 0, sizeof *w);
 }

@@ -47,6 +47,7 @@ struct miner_stats {
     size_t included;        /* pool transactions included (the chief tx not counted) */
     size_t skipped;         /* pool transactions tried and left out (invalid here) */
     uint64_t gas_used;      /* header.gasUsed */
+    bool chief_ahead;       /* the chief tx had run in the preparation (miner_prepare) */
 };
 
 /*
@@ -65,13 +66,17 @@ struct miner_stats {
 int miner_build_block(struct chain *c, struct txpool *pool, const uint8_t node_key[32],
                       uint64_t now, struct block *out, struct miner_stats *stats);
 
+/* Block head+1 with its chief tx already run (miner.c). */
+struct miner_begun;
+
 /*
  * What block head+1 needs that depends only on the head and the key: the
  * Tribe status read at the head, the header (VRF proof, coinbase,
- * difficulty, gas limit), the signed chief update tx. miner_prepare makes
- * it after a block is stored, while the block's submitters are answered, so
- * that the next block only runs its transactions (geth's worker prepares
- * its next work on every new head the same way). Owned by the caller.
+ * difficulty, gas limit), the signed chief update tx, and that tx already
+ * run on a workspace of the head's state. miner_prepare makes it after a
+ * block is stored, while the block's submitters are answered, so that the
+ * next block only runs the pool's transactions (geth's worker prepares its
+ * next work on every new head the same way). Owned by the caller.
  */
 struct miner_prep {
     bool valid;
@@ -81,10 +86,13 @@ struct miner_prep {
     struct tribe_status status;
     bool has_chief;
     struct tx chief;
+    struct miner_begun *begun;  /* NULL when it could not run ahead */
 };
 
 /* Fills *pp for the block after c's head (freeing what it held); ahead
- * (may be NULL) as tribe_prepare's. Returns 0, or as miner_build_block
+ * (may be NULL) as tribe_prepare's. The begun block refers to pp->header:
+ * pp stays where it is until it is used or freed. A build at another
+ * header time runs the chief tx again. Returns 0, or as miner_build_block
  * (ERR_INVAL when the key may not sign it). Thread: the chain thread. */
 int miner_prepare(struct chain *c, const uint8_t node_key[32], uint64_t now,
                   struct vrf_ahead *ahead, struct miner_prep *pp);
@@ -96,7 +104,7 @@ void miner_prep_free(struct miner_prep *pp);
  * stored without executing it again (chain_commit_own_block). */
 struct miner_work {
     struct block block;
-    struct chain_work work;
+    struct miner_begun *begun;  /* the workspace it was built in */
     struct chain_exec_result res;
 };
 

@@ -498,14 +498,21 @@ START_TEST(own_blocks_match_full_import)
     for (uint64_t n = 1; n <= 8; n++) {
         for (unsigned i = 0; i < n % 3; i++)
             transfer(&a, i, &to, 100 * n + i);
-        /* 2, 5, 8: prepared on this head; 4: a stale one (made for block
-         * 3, which was built without it); the rest: none. */
+        /* 2, 5, 8: prepared on this head (2 and 8 built at the prepared
+         * time, with the chief tx run in the preparation; 5 two seconds
+         * later, when it runs again); 4: a stale one (made for block 3,
+         * which was built without it); the rest: none. */
         bool prepared = n % 3 == 2;
         if (prepared || n == 3)
             ck_assert_msg(miner_prepare(a.c, a.node_key, a.now, ahead, &prep) == 0, "%s",
                           err_msg());
         if (n == 3)
             ck_assert(prep.valid);
+        uint64_t prepared_time = prep.header.time;
+        if (n == 5) {
+            a.now += 2;
+            b.now = a.now;
+        }
         struct miner_work w;
         struct miner_stats st;
         int rc = miner_build_work(a.c, a.pool, a.node_key, a.now,
@@ -513,6 +520,9 @@ START_TEST(own_blocks_match_full_import)
         ck_assert_msg(rc == 0, "block %llu: %s", (unsigned long long)n, err_msg());
         ck_assert(!prep.valid || n == 3); /* spent when offered; 3's kept */
         ck_assert_uint_eq(st.included, n % 3);
+        ck_assert(st.chief_ahead == (n == 2 || n == 8));
+        if (prepared)
+            ck_assert((w.block.header.time == prepared_time) == (n != 5));
         struct block copy;
         copy_block(&copy, &w.block);
         struct chain_import_result r;
