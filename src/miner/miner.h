@@ -110,9 +110,9 @@ struct miner_work {
 
 /*
  * As miner_build_block, keeping the executed state: out->block is sealed,
- * out->work and out->res are what miner_commit needs. The head must not
- * change before miner_commit (the chain thread builds and commits in one
- * turn). pp (may be NULL) is used when it was prepared on the current head
+ * out->begun (its workspace) and out->res are what miner_commit needs. The
+ * head must not change before miner_commit (the chain thread builds and
+ * commits in one turn). pp (may be NULL) is used when it was prepared on the current head
  * with the same key, and is spent (zeroed) in every case.
  * Returns as miner_build_block; *out holds nothing on failure.
  * Thread: the chain thread.
