@@ -356,11 +356,17 @@ static int validate(const struct ch_channel *ch, const struct candidate *c, stru
         }
         if (ch_end_find(e, l->secret_hash, NULL) == 0)
             return refuse(code, CH_E_DUPLICATE_LOCK, ERR_INVAL, "a lock with this secret hash exists");
-        if (l->expiration <= c->now)
+        /* Only our own new locks must be alive. The partner's may have
+         * expired while we were away (queued, resent in nonce order): its
+         * removal follows it, and refusing it would block the channel for
+         * good. A receiver never acts on an expired lock (no secret request,
+         * no forward). */
+        if (c->side == CH_OURS && l->expiration <= c->now)
             return refuse(code, CH_E_LOCK_EXPIRED, ERR_INVAL, "lock expiration %llu <= now %llu",
                           (unsigned long long)l->expiration, (unsigned long long)c->now);
         uint64_t base = ch->closed_block ? ch->closed_block : c->now;
-        if (l->expiration > (uint64_t)CH_BLOCK_MAX || l->expiration - base > ch->settle_timeout)
+        if (l->expiration > (uint64_t)CH_BLOCK_MAX ||
+            (l->expiration > base && l->expiration - base > ch->settle_timeout))
             return refuse(code, CH_E_EXPIRATION_TOO_LARGE, ERR_RANGE,
                           "lock expiration %llu beyond block %llu + settle timeout %llu",
                           (unsigned long long)l->expiration, (unsigned long long)base,

@@ -30,8 +30,10 @@
  *     distributable (CH_E_INSUFFICIENT_BALANCE, 1002), locksroot unchanged
  *     (CH_E_INVALID_LOCKSROOT);
  *   - MediatedTransfer: ta unchanged, 0 < amount <= distributable, lock new
- *     (CH_E_DUPLICATE_LOCK), now < expiration <= (closed block or now) +
- *     settle_timeout (CH_E_LOCK_EXPIRED / CH_E_EXPIRATION_TOO_LARGE, 5019),
+ *     (CH_E_DUPLICATE_LOCK), expiration <= (closed block or now) +
+ *     settle_timeout (CH_E_EXPIRATION_TOO_LARGE, 5019) and, for our own
+ *     locks only, now < expiration (CH_E_LOCK_EXPIRED: a partner's lock may
+ *     have expired while we were offline, and its removal comes next),
  *     locksroot = root(tree + lock), tree not full (CH_E_TOO_MANY_LOCKS);
  *   - Unlock: lock known (CH_E_UNKNOWN_LOCK), ta = old + amount, locksroot
  *     = root(tree − lock);
@@ -115,7 +117,7 @@ enum ch_code {
     CH_E_INVALID_AMOUNT = 5106,     /* zero amount */
     CH_E_UNKNOWN_LOCK = 5107,
     CH_E_DUPLICATE_LOCK = 5108,
-    CH_E_LOCK_EXPIRED = 5109,       /* a new lock that has already expired */
+    CH_E_LOCK_EXPIRED = 5109,       /* a new lock of ours that has already expired */
     CH_E_LOCK_NOT_EXPIRED = 5110,   /* removal before expiration + 17 */
     CH_E_LOCK_REGISTERED = 5111,    /* removal of a lock whose secret is on chain */
     CH_E_LOCK_NOT_DISPOSED = 5112,

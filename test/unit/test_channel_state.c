@@ -371,8 +371,10 @@ START_TEST(refusals_locks)
     sign(&m, skA);
     refused(&m, 20, ERR_RANGE, CH_E_EXPIRATION_TOO_LARGE);
 
-    /* an expired lock */
-    refused(&m, 20 + SETTLE + 1, ERR_INVAL, CH_E_LOCK_EXPIRED);
+    /* an expired lock of our own is never made */
+    make_lock(&l, s, 0x47, 10, 20);
+    ck_assert_int_eq(ch_make_mediated(&chA, &l, 20, &st, &code), ERR_INVAL);
+    ck_assert_int_eq(code, CH_E_LOCK_EXPIRED);
 
     /* lock amount over distributable */
     make_lock(&l, s, 0x45, 1001, 60);
@@ -441,6 +443,31 @@ START_TEST(refusals_locks)
     sign(&ad, skC);
     ck_assert_int_eq(ch_check_announce_disposed(&chA, &ad, &chain_id, &code), ERR_CRYPTO);
     ck_assert_int_eq(code, CH_E_INVALID_SIGNATURE);
+}
+END_TEST
+
+/* A partner's lock that expired while we were offline is taken when its
+ * MediatedTransfer finally arrives, and its removal after it: refusing it
+ * would leave the next nonce unreachable and the channel stuck (Photon's
+ * rules check only the upper bound of a received lock's expiration). */
+START_TEST(expired_lock_from_an_offline_partner)
+{
+    struct ch_lock l;
+    uint8_t s[32];
+    struct ch_step st;
+    struct ch_msg lock_msg, remove_msg;
+    make_lock(&l, s, 0x51, 10, 60);
+    ck_assert_int_eq(ch_make_mediated(&chA, &l, 20, &st, NULL), 0);
+    send_step(&chA, skA, &st, &lock_msg);
+    ck_assert_int_eq(ch_make_remove_expired(&chA, l.secret_hash, 60 + CH_FORK_CONFIRM + 1, &st,
+                                            NULL), 0);
+    send_step(&chA, skA, &st, &remove_msg);
+    /* B was away until block 100: both arrive now, in nonce order */
+    recv_ok(&chB, &lock_msg, 100);
+    ck_assert_uint_eq(chB.end[CH_PARTNER].locks.n, 1);
+    recv_ok(&chB, &remove_msg, 100);
+    ck_assert_uint_eq(chB.end[CH_PARTNER].locks.n, 0);
+    assert_agree();
 }
 END_TEST
 
@@ -643,6 +670,7 @@ int main(void)
     tcase_add_test(tc, scripted_exchange);
     tcase_add_test(tc, refusals_direct);
     tcase_add_test(tc, refusals_locks);
+    tcase_add_test(tc, expired_lock_from_an_offline_partner);
     tcase_add_test(tc, refusals_after_close);
     tcase_add_test(tc, chain_events);
     tcase_add_test(tc, init_and_copy);
