@@ -440,20 +440,18 @@ static int begin_block(struct chain *c, struct state *st, struct miner_prep *pp,
 }
 
 /*
- * The chief tx run in the preparation, on a workspace of its own (pp->begun),
- * so that a build only runs the pool's transactions: it is the part of the
- * block that depends on nothing but the head, and the chain thread prepares
- * while the block's submitters are answered. Its storage is hashed here too
- * (an intermediate root), leaving the build only the accounts its
- * transactions touch. A failure leaves pp without it: the build runs the
- * chief tx itself and reports the error then.
+ * The chief tx run in the preparation, in b (whose workspace the head's
+ * reads were made on), which becomes pp->begun: it is the part of the
+ * block that depends on nothing but the head, and the chain thread
+ * prepares while the block's submitters are answered, so a build only runs
+ * the pool's transactions. Its storage is hashed here too (an intermediate
+ * root), leaving the build only the accounts its transactions touch. A
+ * failure drops b and leaves pp without it: the build runs the chief tx on
+ * a fresh workspace and reports the error then.
  */
-static void begin_ahead(struct chain *c, struct miner_prep *pp)
+static void begin_ahead(struct chain *c, struct miner_prep *pp, struct miner_begun *b)
 {
-    struct miner_begun *b = calloc(1, sizeof *b);
-    int rc = b ? chain_work_open(c, &b->work) : err_set(ERR_NOMEM, "miner: begun block");
-    if (rc == 0)
-        rc = begin_block(c, b->work.st, pp, &b->env, &b->hctx, &b->x, &b->txs);
+    int rc = begin_block(c, b->work.st, pp, &b->env, &b->hctx, &b->x, &b->txs);
     uint8_t root[32];
     if (rc == 0)
         rc = state_root(b->work.st, root);
@@ -601,8 +599,11 @@ int miner_prepare(struct chain *c, const uint8_t node_key[32], uint64_t now,
     int rc = key_address(node_key, &me);
     struct head_view v;
     memset(&v, 0, sizeof v);
+    struct miner_begun *b = NULL;
+    if (rc == 0 && !(b = calloc(1, sizeof *b)))
+        rc = err_set(ERR_NOMEM, "miner: workspace");
     if (rc == 0)
-        rc = open_head(c, &v, NULL, true);
+        rc = open_head(c, &v, &b->work, true);
     if (rc == 0)
         rc = prepare(c, &v, node_key, &me, now, ahead, pp);
     if (rc == 0) {
@@ -612,7 +613,9 @@ int miner_prepare(struct chain *c, const uint8_t node_key[32], uint64_t now,
     }
     close_head(&v);
     if (rc == 0)
-        begin_ahead(c, pp);
+        begin_ahead(c, pp, b);
+    else
+        begun_free(b);
     evm_trim(c->evm, (size_t)16 << 20);
     return rc ? err_wrap(rc, "miner: preparing block %llu",
                          (unsigned long long)c->head.number + 1) : 0;
