@@ -268,10 +268,20 @@ static void deadline_ts(uint64_t ms, struct timespec *ts)
     ts->tv_nsec = (long)(ms % 1000u) * 1000000L;
 }
 
+/* True when a command of the list c has a caller waiting for it. */
+static bool any_waits(const struct cmd *c)
+{
+    for (; c; c = c->next)
+        if (!c->done_fn)
+            return true;
+    return false;
+}
+
 static void *thread_main(void *arg)
 {
     thread_name("chain");
     struct chainsvc *s = arg;
+    s->tip_log_defer = true;
     chainsvc_schedule_mining(s);
     pthread_mutex_lock(&s->qlock);
     while (!s->stopping) {
@@ -283,6 +293,7 @@ static void *thread_main(void *arg)
         if (dl && dl <= now) {
             pthread_mutex_unlock(&s->qlock);
             chainsvc_run_timers(s, now);
+            chainsvc_tip_log_flush(s);
             pthread_mutex_lock(&s->qlock);
             worked = true;
         }
@@ -309,12 +320,16 @@ static void *thread_main(void *arg)
             }
             if (s->automine && added)
                 chainsvc_automine(s);
+            /* A caller waiting for its command may read the log next. */
+            if (any_waits(c))
+                chainsvc_tip_log_flush(s);
             pthread_mutex_lock(&s->qlock);
             struct cmd *async = finish_locked(c);
             pthread_cond_broadcast(&s->done_cond);
             if (async) {
                 pthread_mutex_unlock(&s->qlock);
                 deliver_async(async);
+                chainsvc_tip_log_flush(s);
                 pthread_mutex_lock(&s->qlock);
             }
             worked = true;
@@ -337,6 +352,8 @@ static void *thread_main(void *arg)
             pthread_cond_wait(&s->qcond, &s->qlock);
         }
     }
+    chainsvc_tip_log_flush(s);
+    s->tip_log_defer = false;
     /* Stopping: whoever still waits gets an answer. */
     for (struct cmd *c = s->qhead; c; c = c->next) {
         c->rc = ERR_BADSTATE;

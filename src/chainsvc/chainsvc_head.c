@@ -62,6 +62,24 @@ int chainsvc_head_state_open(struct chainsvc *s)
 
 /* ---- head change -------------------------------------------------------------------- */
 
+void chainsvc_tip_log_flush(struct chainsvc *s)
+{
+    for (size_t i = 0; i < s->ntip_log; i++)
+        log_info("%s", s->tip_log[i]);
+    s->ntip_log = 0;
+}
+
+void chainsvc_tip_log(struct chainsvc *s, const char *line)
+{
+    if (!s->tip_log_defer) {
+        log_info("%s", line);
+        return;
+    }
+    if (s->ntip_log == CHAINSVC_TIP_LOG_LINES)
+        chainsvc_tip_log_flush(s);
+    snprintf(s->tip_log[s->ntip_log++], CHAINSVC_TIP_LOG_LEN, "%s", line);
+}
+
 /* Transactions in the block `hash` (b when it is that block, else read). */
 static size_t block_tx_count(struct chainsvc *s, const struct hash32 *hash, const struct block *b,
                              const struct hash32 *bhash)
@@ -106,14 +124,18 @@ static void on_new_head(struct chainsvc *s, const struct chain_import_result *r,
     uint64_t first = s->chain->head.number + 1 - (r->nadded ? r->nadded : 1);
     if (r->nadded == 0) {
         hash32_to_hex(&s->chain->head_hash, newh);
-        log_info("UpdateTip: new best=%s height=%llu txs=%zu", newh,
+        char line[CHAINSVC_TIP_LOG_LEN];
+        snprintf(line, sizeof line, "UpdateTip: new best=%s height=%llu txs=%zu", newh,
                  (unsigned long long)s->chain->head.number,
                  block_tx_count(s, &s->chain->head_hash, b, &bhash));
+        chainsvc_tip_log(s, line);
     }
     for (size_t i = 0; i < r->nadded; i++) {
         hash32_to_hex(&r->added[i], newh);
-        log_info("UpdateTip: new best=%s height=%llu txs=%zu", newh,
+        char line[CHAINSVC_TIP_LOG_LEN];
+        snprintf(line, sizeof line, "UpdateTip: new best=%s height=%llu txs=%zu", newh,
                  (unsigned long long)(first + i), block_tx_count(s, &r->added[i], b, &bhash));
+        chainsvc_tip_log(s, line);
     }
 
     struct chainsvc_event ev;

@@ -100,6 +100,11 @@ struct head_state {
     struct state *st;
 };
 
+/* UpdateTip lines one turn of the chain thread may hold (more are written
+ * at once), and the length of one. */
+#define CHAINSVC_TIP_LOG_LINES 8
+#define CHAINSVC_TIP_LOG_LEN 128
+
 struct chainsvc {
     /* Set at start, read-only afterwards. */
     struct db *db;
@@ -122,6 +127,11 @@ struct chainsvc {
     uint64_t mine_at_ms;        /* live mining: next attempt (0: none) */
     struct miner_prep prep;     /* the next block's head-only part (-automine) */
     struct vrf_ahead *vrf_ahead; /* the next block's VRF proof (-automine) */
+    /* UpdateTip lines held until the turn's callers are answered (their
+     * write to the log file is not on a caller's path); see chainsvc_tip_log. */
+    bool tip_log_defer;         /* set on the chain thread's loop */
+    size_t ntip_log;
+    char tip_log[CHAINSVC_TIP_LOG_LINES][CHAINSVC_TIP_LOG_LEN];
 
     /* The thread and its queue. */
     pthread_t thread;
@@ -174,6 +184,14 @@ void chainsvc_emit(struct chainsvc *s, const struct chainsvc_event *ev);
 
 /* (Re)opens s->hs on the chain's head state and points s->reader at it. */
 int chainsvc_head_state_open(struct chainsvc *s);
+
+/* The UpdateTip line of a new head: held while s->tip_log_defer (the chain
+ * thread's loop writes the held lines with chainsvc_tip_log_flush once the
+ * turn's async callers are answered, and before any waiting caller is told
+ * done, so that a caller who sees its block can see its line), written at
+ * once otherwise or when the hold is full. Thread: chain. */
+void chainsvc_tip_log(struct chainsvc *s, const char *line);
+void chainsvc_tip_log_flush(struct chainsvc *s);
 void chainsvc_head_state_close(struct chainsvc *s);
 
 /* Imports b and, when the head moved, does the head-change work (pool,
