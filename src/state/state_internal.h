@@ -193,8 +193,9 @@ int state_list_add(struct state *s, struct acct ***list, size_t *n, size_t *cap,
 
 /* ---- state_map.c ------------------------------------------------------------ */
 
-/* Fills seed with fresh random words (hash flooding: storage keys and called
- * addresses are chosen by contracts). */
+/* Fills seed with words no contract can predict (hash flooding: storage keys
+ * and called addresses are chosen by contracts), distinct for every call:
+ * derived from a secret key drawn once per process and a counter. */
 void state_seed(uint64_t seed[4]);
 
 /* Finds the account record of `a`, or NULL when it is not cached. */

@@ -8,9 +8,11 @@
  * next to the pointer, so a miss never touches the record). Entries are
  * never removed while the state lives, so there are no tombstones. Keys are
  * chosen by contracts (any storage key, any address to call), so the hash
- * is seeded with random words per state and mixes through 64x64->128-bit
+ * is seeded per state from a secret process key and mixes through 64x64->128-bit
  * products: colliding keys cannot be precomputed to turn lookups into scans.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -27,19 +29,36 @@ static inline uint64_t mum(uint64_t a, uint64_t b)
     return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
-void state_seed(uint64_t seed[4])
+/* The process draws one secret key from the kernel; each state's seed is
+ * derived from it and a counter. A getrandom() per state cost a syscall on
+ * every RPC read (each opens a state view), and the secret key keeps the
+ * seeds as unpredictable to a contract author as fresh random words. */
+static uint64_t process_key[4];
+static atomic_uint_fast64_t seeds_made;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static void draw_process_key(void)
 {
-    if (getrandom(seed, 4 * sizeof *seed, GRND_NONBLOCK) == (ssize_t)(4 * sizeof *seed))
+    if (getrandom(process_key, sizeof process_key, GRND_NONBLOCK) == (ssize_t)sizeof process_key)
         return;
-    /* No entropy yet (early boot): a clock-derived seed still defeats
+    /* No entropy yet (early boot): a clock-derived key still defeats
      * precomputed collisions. */
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)(uintptr_t)seed;
+    uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)(uintptr_t)&ts;
     for (int i = 0; i < 4; i++) {
         x += 0x9e3779b97f4a7c15u;
-        seed[i] = mum(x, 0xbf58476d1ce4e5b9u) | 1;
+        process_key[i] = mum(x, 0xbf58476d1ce4e5b9u);
     }
+}
+
+void state_seed(uint64_t seed[4])
+{
+    pthread_once(&key_once, draw_process_key);
+    uint64_t n = atomic_fetch_add_explicit(&seeds_made, 1, memory_order_relaxed);
+    uint64_t x = mum(n ^ process_key[0], 0x9e3779b97f4a7c15u ^ process_key[1]);
+    for (int i = 0; i < 4; i++)
+        seed[i] = mum(x ^ process_key[i], (uint64_t)(i + 1) * 0xbf58476d1ce4e5b9u ^ process_key[(i + 2) & 3]) | 1;
 }
 
 static inline uint64_t hash_addr(const uint64_t seed[4], const struct address *a)

@@ -6,7 +6,8 @@
  * account, roots against the genesis builder (chain/genesis.c, an
  * independent construction of the same tries) including Spectrum mainnet's
  * genesis, commit to LevelDB and reopen, missing trie nodes as a sticky
- * error, and random operation sequences against a reference model.
+ * error, random operation sequences against a reference model, and the
+ * per-state hash seeds.
  *
  * Fixture: ../shared/spectrum/genesis-mainnet.json (skips loudly when absent;
  * fails in CI).
@@ -23,6 +24,7 @@
 #include "crypto/keccak.h"
 #include "state/code_cache.h"
 #include "state/state.h"
+#include "state/state_internal.h"
 #include "storage/db.h"
 #include "storage/trie_db.h"
 #include "trie/trie.h"
@@ -1442,6 +1444,24 @@ START_TEST(code_cache_two_ways)
 }
 END_TEST
 
+/* Every state gets its own hash seed (derived from one process key): two
+ * states sharing a seed would let keys that collide in one collide in all. */
+START_TEST(hash_seeds_differ_per_state)
+{
+    enum { N = 4096 };
+    static uint64_t seen[N][4];
+    for (int i = 0; i < N; i++) {
+        state_seed(seen[i]);
+        for (int w = 0; w < 4; w++)
+            ck_assert_uint_ne(seen[i][w], 0);
+    }
+    for (int i = 0; i < N; i++)
+        for (int j = i + 1; j < N; j++)
+            for (int w = 0; w < 4; w++)
+                ck_assert_msg(seen[i][w] != seen[j][w], "seed word %d repeats (%d, %d)", w, i, j);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("state");
@@ -1463,6 +1483,7 @@ int main(void)
     tcase_add_test(tc, missing_nodes_are_sticky);
     tcase_add_test(tc, corrupt_account_is_sticky);
     tcase_add_test(tc, random_against_model);
+    tcase_add_test(tc, hash_seeds_differ_per_state);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
